@@ -1,0 +1,43 @@
+package dev.gangway.connector.ssh;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The SSH server's settings, validated, as the resource adapter's config properties give them.
+ *
+ * @param bindAddress          address the SSH listener binds ({@code 0.0.0.0} for all)
+ * @param port                 SSH port; 0 picks a free one (tests)
+ * @param baseUrl              public base URL; tunnel URLs are derived from it
+ * @param hostKeyFile          the server's host key; generated once and kept if absent
+ * @param authMode             which keys may log in
+ * @param authorizedKeysFile   for {@link AuthMode#AUTHORIZED_KEYS}
+ * @param keepaliveInterval    how often the server probes an idle client
+ * @param keepaliveMaxMissed   unanswered probes before the client is dropped
+ * @param takeoverCheckTimeout how long a name's current holder has to answer the liveness probe
+ * @param allowSha1Rsa         accept {@code ssh-rsa} (SHA-1) signatures
+ */
+public record SshSettings(String bindAddress, int port, URI baseUrl, Path hostKeyFile, AuthMode authMode,
+                          Path authorizedKeysFile, Duration keepaliveInterval, int keepaliveMaxMissed,
+                          Duration takeoverCheckTimeout, boolean allowSha1Rsa) {
+
+    public SshSettings {
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(baseUrl, "baseUrl");
+        Objects.requireNonNull(hostKeyFile, "hostKeyFile");
+        Objects.requireNonNull(authMode, "authMode");
+        Objects.requireNonNull(keepaliveInterval, "keepaliveInterval");
+        Objects.requireNonNull(takeoverCheckTimeout, "takeoverCheckTimeout");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("sshPort " + port + " is not a TCP port (0-65535)");
+        }
+        if (authMode == AuthMode.AUTHORIZED_KEYS && authorizedKeysFile == null) {
+            throw new IllegalArgumentException("authMode authorized-keys needs authorizedKeysFile");
+        }
+        if (keepaliveMaxMissed < 1) {
+            throw new IllegalArgumentException("keepaliveMaxMissed must be at least 1");
+        }
+    }
+}

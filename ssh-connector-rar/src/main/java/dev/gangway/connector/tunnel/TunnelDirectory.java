@@ -1,0 +1,14 @@
+package dev.gangway.connector.tunnel;
+
+import java.util.Collection;
+import java.util.Optional;
+
+/** Read side of the tunnel registry: what the outbound (JCA) side needs to find a tunnel by key. */
+public interface TunnelDirectory {
+
+    /** The live tunnel with this key (lower case), if any. Never blocks. */
+    Optional<Tunnel> find(String key);
+
+    /** A snapshot of every live tunnel. */
+    Collection<Tunnel> all();
+}

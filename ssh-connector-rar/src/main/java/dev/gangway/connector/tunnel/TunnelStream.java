@@ -1,0 +1,32 @@
+package dev.gangway.connector.tunnel;
+
+import dev.gangway.connector.api.IoCallback;
+
+import java.nio.ByteBuffer;
+
+/**
+ * One open SSH channel to a tunnel client ({@code forwarded-streamlocal@openssh.com} or {@code forwarded-tcpip}),
+ * read and written asynchronously. The managed connection owns exactly one.
+ *
+ * <p>Same contract as {@link dev.gangway.connector.api.TunnelConnection}: one read and one write outstanding at
+ * most; callbacks on SSH I/O threads; reads release SSH window only as the caller consumes bytes, so a slow
+ * reader stops the client at the window.
+ */
+public interface TunnelStream {
+
+    void read(ByteBuffer dst, IoCallback<Integer> callback);
+
+    void write(ByteBuffer src, IoCallback<Void> callback);
+
+    /** EOF towards the client after pending writes. */
+    void shutdownOutput();
+
+    /** Whether the channel (and its SSH session) are still open and not at EOF from either side. */
+    boolean isOpen();
+
+    /** Called once when the channel closes for any reason (peer close, session loss, {@link #close()}). */
+    void onClose(Runnable listener);
+
+    /** Closes the channel now (no graceful flush). Idempotent. */
+    void close();
+}
