@@ -1,0 +1,252 @@
+package dev.gangway.connector;
+
+import dev.gangway.connector.api.GatewaySettings;
+import dev.gangway.connector.ssh.AuthMode;
+import dev.gangway.connector.ssh.SshSettings;
+import dev.gangway.connector.ssh.SshTunnelServer;
+import dev.gangway.connector.tunnel.TunnelDirectory;
+import dev.gangway.connector.tunnel.TunnelRegistry;
+import jakarta.resource.ResourceException;
+import jakarta.resource.NotSupportedException;
+import jakarta.resource.spi.ActivationSpec;
+import jakarta.resource.spi.BootstrapContext;
+import jakarta.resource.spi.ConfigProperty;
+import jakarta.resource.spi.Connector;
+import jakarta.resource.spi.ResourceAdapter;
+import jakarta.resource.spi.ResourceAdapterInternalException;
+import jakarta.resource.spi.TransactionSupport;
+import jakarta.resource.spi.endpoint.MessageEndpointFactory;
+
+import javax.transaction.xa.XAResource;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The resource adapter: owns the SSH server and the tunnel registry for as long as it is started.
+ *
+ * <p>Its settings are the JavaBean properties below; the WildFly {@code resource-adapters} subsystem sets them (see
+ * {@code wildfly-config}), so an operator sees and edits them in the admin console. {@link #start} validates them and
+ * fails the deployment loudly on a bad value or a busy port; it never reports started when it is not.
+ *
+ * <p>Threads: the SSH server creates and names its own I/O executor in {@code start()} and shuts it down in
+ * {@code stop()}. The JCA {@code WorkManager} is not used for it: MINA wants an {@code ExecutorService} whose
+ * threads it parks in NIO2 completion loops for the server's whole life, which is not what WorkManager work is for.
+ */
+@Connector(
+        displayName = "Gangway SSH connector",
+        description = "Hosts the SSH server that tunnel clients connect to; tunnel channels are its managed connections",
+        vendorName = "Gangway",
+        eisType = "SSH tunnels",
+        version = "0.1",
+        transactionSupport = TransactionSupport.TransactionSupportLevel.NoTransaction,
+        reauthenticationSupport = false)
+public class GangwayResourceAdapter implements ResourceAdapter {
+
+    @ConfigProperty(defaultValue = "2222", description = "TCP port of the SSH listener tunnel clients connect to")
+    private Integer sshPort = 2222;
+
+    @ConfigProperty(defaultValue = "0.0.0.0", description = "Address the SSH listener binds; 0.0.0.0 for all")
+    private String sshBindAddress = "0.0.0.0";
+
+    @ConfigProperty(defaultValue = "http://localhost:8080",
+            description = "Public base URL; a tunnel's URL is this URL with the host name <key>.<host>")
+    private String baseUrl = "http://localhost:8080";
+
+    @ConfigProperty(description = "SSH host key file; generated once and kept if absent. "
+            + "Empty: gangway/ssh_host_key in the server's data directory")
+    private String hostKeyFile = "";
+
+    @ConfigProperty(defaultValue = "open", description = "Which SSH keys may open tunnels: open (any key) or authorized-keys")
+    private String authMode = "open";
+
+    @ConfigProperty(description = "OpenSSH authorized_keys file for authMode authorized-keys; reloaded when it changes")
+    private String authorizedKeysFile = "";
+
+    @ConfigProperty(defaultValue = "5", description = "Seconds between keepalive probes of an SSH client")
+    private Integer keepaliveIntervalSeconds = 5;
+
+    @ConfigProperty(defaultValue = "3", description = "Unanswered keepalive probes after which an SSH client is dropped")
+    private Integer keepaliveMaxMissed = 3;
+
+    @ConfigProperty(defaultValue = "5",
+            description = "Seconds the current holder of a tunnel name has to prove it is alive before a newcomer takes the name")
+    private Integer takeoverCheckTimeoutSeconds = 5;
+
+    @ConfigProperty(defaultValue = "false", description = "Accept ssh-rsa (SHA-1) signatures from old clients")
+    private Boolean allowSha1Rsa = false;
+
+    @ConfigProperty(description = "Comma-separated addresses or CIDR blocks of proxies whose X-Forwarded-* headers are believed")
+    private String trustedProxies = "";
+
+    private volatile Running running;
+
+    /** What exists only while the adapter is started; replaced as a whole so readers see all of it or none. */
+    private record Running(SshTunnelServer server, TunnelRegistry registry, GatewaySettings gatewaySettings) {
+    }
+
+    @Override
+    public void start(BootstrapContext context) throws ResourceAdapterInternalException {
+        SshSettings settings = sshSettings();
+        GatewaySettings gateway = new GatewaySettings(settings.baseUrl(), parseList(trustedProxies));
+        TunnelRegistry registry = new TunnelRegistry(settings.baseUrl(), settings.takeoverCheckTimeout());
+        SshTunnelServer server = new SshTunnelServer(settings, registry);
+        try {
+            server.start();
+        } catch (IOException | RuntimeException e) {
+            server.stop();
+            throw ConnectorLogger.LOG.cannotListen(settings.bindAddress(), settings.port(), String.valueOf(e.getMessage()), e);
+        }
+        running = new Running(server, registry, gateway);
+        ConnectorLogger.LOG.started(settings.bindAddress(), server.port(), settings.baseUrl().toString(),
+                settings.authMode().configValue());
+    }
+
+    @Override
+    public void stop() {
+        Running r = running;
+        running = null;
+        if (r == null) {
+            return;
+        }
+        try {
+            r.server().stop();
+        } catch (RuntimeException e) {
+            ConnectorLogger.LOG.stopIncomplete(String.valueOf(e.getMessage()), e);
+        }
+        ConnectorLogger.LOG.stopped();
+    }
+
+    /** The live tunnels; for the managed connection factory. */
+    public TunnelDirectory directory() {
+        return started().registry();
+    }
+
+    /** The settings the web tier reads through the connection factory. */
+    public GatewaySettings gatewaySettings() {
+        return started().gatewaySettings();
+    }
+
+    /** The running SSH server (tests read its bound port). */
+    public SshTunnelServer sshServer() {
+        return started().server();
+    }
+
+    private Running started() {
+        Running r = running;
+        if (r == null) {
+            throw ConnectorLogger.LOG.notStarted();
+        }
+        return r;
+    }
+
+    /** Validates the JavaBean properties into the SSH server's settings; any problem fails {@link #start}. */
+    SshSettings sshSettings() throws ResourceAdapterInternalException {
+        try {
+            URI base = URI.create(require("baseUrl", baseUrl).trim());
+            if (base.getHost() == null || !("http".equals(base.getScheme()) || "https".equals(base.getScheme()))) {
+                throw new IllegalArgumentException("baseUrl '" + baseUrl + "' must be an absolute http(s) URL with a host name");
+            }
+            AuthMode mode = AuthMode.parse(authMode);
+            Path keys = authorizedKeysFile == null || authorizedKeysFile.isBlank() ? null : Path.of(authorizedKeysFile.trim());
+            return new SshSettings(require("sshBindAddress", sshBindAddress).trim(), positiveOrZero("sshPort", sshPort),
+                    base, hostKeyPath(), mode, keys,
+                    Duration.ofSeconds(positive("keepaliveIntervalSeconds", keepaliveIntervalSeconds)),
+                    positive("keepaliveMaxMissed", keepaliveMaxMissed),
+                    Duration.ofSeconds(positive("takeoverCheckTimeoutSeconds", takeoverCheckTimeoutSeconds)),
+                    Boolean.TRUE.equals(allowSha1Rsa));
+        } catch (IllegalArgumentException e) {
+            throw ConnectorLogger.LOG.invalidSetting(e.getMessage(), e);
+        }
+    }
+
+    private Path hostKeyPath() {
+        if (hostKeyFile == null || hostKeyFile.isBlank()) {
+            return Path.of(System.getProperty("jboss.server.data.dir", "."), "gangway", "ssh_host_key");
+        }
+        return Path.of(hostKeyFile.trim());
+    }
+
+    private static String require(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " is empty");
+        }
+        return value;
+    }
+
+    private static int positive(String name, Integer value) {
+        if (value == null || value < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1, is " + value);
+        }
+        return value;
+    }
+
+    private static int positiveOrZero(String name, Integer value) {
+        if (value == null || value < 0) {
+            throw new IllegalArgumentException(name + " must not be negative, is " + value);
+        }
+        return value;
+    }
+
+    static List<String> parseList(String commaSeparated) {
+        if (commaSeparated == null || commaSeparated.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    @Override
+    public void endpointActivation(MessageEndpointFactory endpointFactory, ActivationSpec spec) throws ResourceException {
+        throw new NotSupportedException("Gangway's SSH connector has no inbound messaging");
+    }
+
+    @Override
+    public void endpointDeactivation(MessageEndpointFactory endpointFactory, ActivationSpec spec) {
+        // Nothing was ever activated.
+    }
+
+    @Override
+    public XAResource[] getXAResources(ActivationSpec[] specs) {
+        return null; // NoTransaction: there is nothing to recover.
+    }
+
+    // JavaBean properties, set by the container from the resource-adapters subsystem.
+
+    public Integer getSshPort() { return sshPort; }
+    public void setSshPort(Integer sshPort) { this.sshPort = sshPort; }
+    public String getSshBindAddress() { return sshBindAddress; }
+    public void setSshBindAddress(String sshBindAddress) { this.sshBindAddress = sshBindAddress; }
+    public String getBaseUrl() { return baseUrl; }
+    public void setBaseUrl(String baseUrl) { this.baseUrl = baseUrl; }
+    public String getHostKeyFile() { return hostKeyFile; }
+    public void setHostKeyFile(String hostKeyFile) { this.hostKeyFile = hostKeyFile; }
+    public String getAuthMode() { return authMode; }
+    public void setAuthMode(String authMode) { this.authMode = authMode; }
+    public String getAuthorizedKeysFile() { return authorizedKeysFile; }
+    public void setAuthorizedKeysFile(String authorizedKeysFile) { this.authorizedKeysFile = authorizedKeysFile; }
+    public Integer getKeepaliveIntervalSeconds() { return keepaliveIntervalSeconds; }
+    public void setKeepaliveIntervalSeconds(Integer v) { this.keepaliveIntervalSeconds = v; }
+    public Integer getKeepaliveMaxMissed() { return keepaliveMaxMissed; }
+    public void setKeepaliveMaxMissed(Integer v) { this.keepaliveMaxMissed = v; }
+    public Integer getTakeoverCheckTimeoutSeconds() { return takeoverCheckTimeoutSeconds; }
+    public void setTakeoverCheckTimeoutSeconds(Integer v) { this.takeoverCheckTimeoutSeconds = v; }
+    public Boolean getAllowSha1Rsa() { return allowSha1Rsa; }
+    public void setAllowSha1Rsa(Boolean allowSha1Rsa) { this.allowSha1Rsa = allowSha1Rsa; }
+    public String getTrustedProxies() { return trustedProxies; }
+    public void setTrustedProxies(String trustedProxies) { this.trustedProxies = trustedProxies; }
+
+    // The JCA spec asks a resource adapter JavaBean for equals/hashCode; one adapter instance exists per
+    // deployment and its identity is what the container compares, so identity semantics are the honest ones.
+    @Override
+    public boolean equals(Object other) {
+        return this == other;
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(this);
+    }
+}

@@ -1,0 +1,258 @@
+package dev.gangway.connector.outbound;
+
+import dev.gangway.connector.ConnectorLogger;
+import dev.gangway.connector.api.TunnelException;
+import dev.gangway.connector.tunnel.Tunnel;
+import dev.gangway.connector.tunnel.TunnelStream;
+import jakarta.resource.NotSupportedException;
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.ConnectionEvent;
+import jakarta.resource.spi.ConnectionEventListener;
+import jakarta.resource.spi.ConnectionRequestInfo;
+import jakarta.resource.spi.LocalTransaction;
+import jakarta.resource.spi.ManagedConnection;
+import jakarta.resource.spi.ManagedConnectionMetaData;
+
+import javax.security.auth.Subject;
+import javax.transaction.xa.XAResource;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * One pooled slot for visitor streams to one tunnel key, holding at most one SSH channel at a time.
+ *
+ * <p>The channel is opened when a handle is handed out and the slot has no open channel, and kept after a handle is
+ * {@linkplain TunnelConnectionImpl#recycle() recycled} so that the next exchange reuses the backend's keep-alive
+ * connection behind it. Closed handles, a backend that closed its side, or an idle channel that died leave the slot
+ * empty, and the next hand-out opens a fresh channel on whichever SSH session holds the key then (a client that
+ * reconnected, say). The slot itself therefore never turns invalid, and the pool never has to destroy and log it;
+ * it is discarded by the pool's idle timeout.
+ *
+ * <p>State machine: {@code destroyed} is final; {@code handle} is the one visitor stream using the channel (the
+ * connection definition is unshareable). When the SSH session dies while a handle is in use, the handle is detached
+ * and the pool is told with {@code CONNECTION_ERROR_OCCURRED}, so it never hands that channel out again. Listeners are
+ * copied before events fire, because a listener may remove itself.
+ */
+public final class TunnelManagedConnection implements ManagedConnection {
+
+    private final TunnelManagedConnectionFactory factory;
+    private final String tunnelKey;
+    private final List<ConnectionEventListener> listeners = new CopyOnWriteArrayList<>();
+
+    // Guarded by this.
+    private Tunnel tunnel;
+    private TunnelStream stream;
+    private TunnelConnectionImpl handle;
+    private int exchangesOnStream;
+    private boolean destroyed;
+
+    private PrintWriter logWriter;
+
+    TunnelManagedConnection(TunnelManagedConnectionFactory factory, String tunnelKey) {
+        this.factory = factory;
+        this.tunnelKey = tunnelKey;
+    }
+
+    String tunnelKey() {
+        return tunnelKey;
+    }
+
+    synchronized boolean isDestroyed() {
+        return destroyed;
+    }
+
+    @Override
+    public Object getConnection(Subject subject, ConnectionRequestInfo info) throws ResourceException {
+        // Runs on the allocating (worker) thread: opening a channel is a round trip to the client.
+        TunnelStream current;
+        Tunnel currentTunnel;
+        boolean reused;
+        synchronized (this) {
+            if (destroyed) {
+                throw new ResourceException("Managed connection to tunnel " + tunnelKey + " is destroyed");
+            }
+            if (handle != null) {
+                throw new ResourceException("Managed connection to tunnel " + tunnelKey + " is already in use");
+            }
+            current = stream != null && stream.isOpen() && tunnel.isOpen() ? stream : null;
+            currentTunnel = tunnel;
+            reused = current != null && exchangesOnStream > 0;
+        }
+        if (current == null) {
+            discardStream();
+            currentTunnel = factory.directory().find(tunnelKey).orElseThrow(() -> wrap(
+                    new TunnelException(TunnelException.Reason.NO_TUNNEL, "No active tunnel found: " + tunnelKey)));
+            try {
+                current = currentTunnel.openStream(factory.channelOpenTimeout());
+            } catch (TunnelException e) {
+                throw wrap(e);
+            }
+            TunnelStream opened = current;
+            opened.onClose(() -> streamClosed(opened));
+        }
+        synchronized (this) {
+            if (destroyed) {
+                current.close();
+                throw new ResourceException("Managed connection to tunnel " + tunnelKey + " was destroyed while opening");
+            }
+            if (stream != current) {
+                tunnel = currentTunnel;
+                stream = current;
+                exchangesOnStream = 0;
+            }
+            handle = new TunnelConnectionImpl(this, current, currentTunnel.info(), reused);
+            return handle;
+        }
+    }
+
+    /** A handle ends its exchange: keep the channel for the next one only if it ended cleanly and reuse is on. */
+    void handleClosed(TunnelConnectionImpl closing, boolean reusable) {
+        TunnelStream toClose = null;
+        synchronized (this) {
+            if (handle != closing) {
+                return; // already detached: destroyed, cleaned up, or its session died
+            }
+            handle = null;
+            closing.detach();
+            if (reusable && factory.reuseChannels() && stream != null && stream.isOpen()) {
+                exchangesOnStream++;
+            } else {
+                toClose = stream;
+                stream = null;
+            }
+        }
+        if (toClose != null) {
+            toClose.close();
+        }
+        fire(new ConnectionEvent(this, ConnectionEvent.CONNECTION_CLOSED), closing);
+    }
+
+    /** The channel closed (peer, backend, our own close, or the SSH session going away). */
+    private void streamClosed(TunnelStream closed) {
+        TunnelConnectionImpl victim;
+        synchronized (this) {
+            if (closed != stream) {
+                return;
+            }
+            stream = null;
+            // A channel ending under a live session is an ordinary end of one backend connection: the handle's
+            // reader sees EOF and closes it. Only a dead session is a connection error the pool must hear of.
+            if (handle == null || tunnel.isOpen()) {
+                return;
+            }
+            victim = handle;
+            handle = null;
+            victim.detach();
+        }
+        ConnectionEvent event = new ConnectionEvent(this, ConnectionEvent.CONNECTION_ERROR_OCCURRED,
+                ConnectorLogger.LOG.sessionLostInUse(tunnelKey));
+        fire(event, victim);
+    }
+
+    private void fire(ConnectionEvent event, TunnelConnectionImpl connectionHandle) {
+        event.setConnectionHandle(connectionHandle);
+        for (ConnectionEventListener listener : List.copyOf(listeners)) {
+            if (event.getId() == ConnectionEvent.CONNECTION_CLOSED) {
+                listener.connectionClosed(event);
+            } else {
+                listener.connectionErrorOccurred(event);
+            }
+        }
+    }
+
+    private void discardStream() {
+        TunnelStream old;
+        synchronized (this) {
+            old = stream;
+            stream = null;
+        }
+        if (old != null) {
+            old.close();
+        }
+    }
+
+    private static ResourceException wrap(TunnelException e) {
+        // The connection factory unwraps this cause to choose the visitor's status.
+        return new ResourceException(e.getMessage(), e);
+    }
+
+    @Override
+    public void cleanup() {
+        // The pool takes the slot back. A handle still attached means its exchange never ended properly, so the
+        // state of the channel is unknown: detach the handle and drop the channel.
+        TunnelConnectionImpl stale;
+        synchronized (this) {
+            stale = handle;
+            handle = null;
+        }
+        if (stale != null) {
+            stale.detach();
+            discardStream();
+        }
+    }
+
+    @Override
+    public void destroy() {
+        TunnelConnectionImpl stale;
+        synchronized (this) {
+            destroyed = true;
+            stale = handle;
+            handle = null;
+        }
+        if (stale != null) {
+            stale.detach();
+        }
+        discardStream();
+        listeners.clear();
+    }
+
+    @Override
+    public void associateConnection(Object connection) throws ResourceException {
+        if (!(connection instanceof TunnelConnectionImpl moved)) {
+            throw new NotSupportedException("Not a Gangway tunnel connection: " + connection);
+        }
+        throw new NotSupportedException("Tunnel connections are unshareable and cannot move between managed connections: "
+                + moved);
+    }
+
+    @Override
+    public void addConnectionEventListener(ConnectionEventListener listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void removeConnectionEventListener(ConnectionEventListener listener) {
+        listeners.remove(listener);
+    }
+
+    @Override
+    public XAResource getXAResource() throws ResourceException {
+        throw new NotSupportedException("Tunnel connections are not transactional");
+    }
+
+    @Override
+    public LocalTransaction getLocalTransaction() throws ResourceException {
+        throw new NotSupportedException("Tunnel connections are not transactional");
+    }
+
+    @Override
+    public ManagedConnectionMetaData getMetaData() {
+        return new TunnelManagedConnectionMetaData(tunnelKey);
+    }
+
+    @Override
+    public synchronized void setLogWriter(PrintWriter out) {
+        this.logWriter = out;
+    }
+
+    @Override
+    public synchronized PrintWriter getLogWriter() {
+        return logWriter;
+    }
+
+    @Override
+    public String toString() {
+        return "TunnelManagedConnection[" + tunnelKey + "]";
+    }
+}
