@@ -1,0 +1,49 @@
+package dev.gangway.connector.tunnel;
+
+import dev.gangway.connector.api.TunnelException;
+import dev.gangway.connector.api.TunnelInfo;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/** A tunnel the registry gave a key to: the request, the connection holding it, and what visitors are told of it. */
+public final class RegisteredTunnel implements Tunnel {
+
+    private final TunnelOwner owner;
+    private final TunnelRequest request;
+    private final TunnelInfo info;
+
+    RegisteredTunnel(TunnelOwner owner, TunnelRequest request, TunnelInfo info) {
+        this.owner = Objects.requireNonNull(owner, "owner");
+        this.request = Objects.requireNonNull(request, "request");
+        this.info = Objects.requireNonNull(info, "info");
+    }
+
+    public TunnelOwner owner() {
+        return owner;
+    }
+
+    public TunnelRequest request() {
+        return request;
+    }
+
+    @Override
+    public TunnelInfo info() {
+        return info;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return owner.isOpen();
+    }
+
+    @Override
+    public TunnelStream openStream(Duration timeout) throws TunnelException {
+        return owner.openStream(request, timeout);
+    }
+
+    @Override
+    public String toString() {
+        return "tunnel " + info.key() + " (" + request.kind() + " " + request.requestString() + ")";
+    }
+}

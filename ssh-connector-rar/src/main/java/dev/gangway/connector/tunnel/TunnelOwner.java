@@ -1,0 +1,46 @@
+package dev.gangway.connector.tunnel;
+
+import dev.gangway.connector.api.TunnelException;
+
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * One SSH connection that holds tunnels, as the registry sees it. The SSH side implements it; the registry compares
+ * owners by identity.
+ *
+ * <p>Contract the registry relies on: {@link #isOpen()} turns false before the SSH side calls
+ * {@link TunnelRegistry#unregisterAll(TunnelOwner)}, so that a forward still being decided when the connection
+ * closes is refused instead of outliving it. No method blocks on the network.
+ */
+public interface TunnelOwner {
+
+    /** Derived from the connection's public key ({@link ClientIds}). */
+    String clientId();
+
+    /** The SSH user name the client logged in with: a label only. */
+    String envId();
+
+    boolean isOpen();
+
+    /**
+     * A round trip the peer must answer (for instance a global request with want-reply). Completes {@code true} if
+     * the answer came within {@code timeout}, {@code false} otherwise (also when the connection is already closed);
+     * never exceptionally.
+     */
+    CompletionStage<Boolean> probeAlive(Duration timeout);
+
+    /**
+     * Closes the connection at once, without waiting for the peer (a frozen peer never sends its FIN), and with it
+     * every tunnel and visitor stream it carries. {@code reason} is for the log and, if possible, the client.
+     */
+    void closeNow(String reason);
+
+    /**
+     * Opens one channel to the client for {@code request}: {@code forwarded-streamlocal@openssh.com} or
+     * {@code forwarded-tcpip} carrying the request string. Blocks until the client answers or the timeout passes.
+     *
+     * @throws TunnelException REFUSED_BY_CLIENT, TIMEOUT or UNAVAILABLE
+     */
+    TunnelStream openStream(TunnelRequest request, Duration timeout) throws TunnelException;
+}
