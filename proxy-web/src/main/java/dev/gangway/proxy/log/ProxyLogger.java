@@ -1,0 +1,70 @@
+package dev.gangway.proxy.log;
+
+import java.lang.invoke.MethodHandles;
+
+import org.jboss.logging.BasicLogger;
+import org.jboss.logging.Logger;
+import org.jboss.logging.annotations.Cause;
+import org.jboss.logging.annotations.LogMessage;
+import org.jboss.logging.annotations.Message;
+import org.jboss.logging.annotations.MessageLogger;
+
+/**
+ * The web tier's log messages (ids GANGWAY 2000–2199). {@link #ROOT} carries what an operator must see;
+ * {@link #VISITOR} carries per-request failures at DEBUG, on a category of its own so that it can be turned on
+ * without drowning the rest.
+ */
+@MessageLogger(projectCode = "GANGWAY", length = 4)
+public interface ProxyLogger extends BasicLogger {
+
+    ProxyLogger ROOT = Logger.getMessageLogger(MethodHandles.lookup(), ProxyLogger.class, "dev.gangway.proxy");
+
+    ProxyLogger VISITOR = Logger.getMessageLogger(MethodHandles.lookup(), ProxyLogger.class,
+            "dev.gangway.proxy.visitor");
+
+    @LogMessage(level = Logger.Level.INFO)
+    @Message(id = 2000, value = "Tunnel proxy ready: tunnel hosts are <key>.%s, %d trusted proxy entries")
+    void proxyReady(String baseHost, int trustedProxyEntries);
+
+    @LogMessage(level = Logger.Level.ERROR)
+    @Message(id = 2001, value = "The gateway settings from the resource adapter are invalid: %s. Fix the "
+            + "resource adapter's configuration (base URL, trusted proxies) and redeploy")
+    void invalidSettings(String problem);
+
+    @LogMessage(level = Logger.Level.WARN)
+    @Message(id = 2002, value = "A request arrived before the tunnel connection factory was available; it was "
+            + "answered 503. If this persists, check that the resource adapter deployed and binds %s")
+    void factoryNotReady(String jndiName);
+
+    @LogMessage(level = Logger.Level.ERROR)
+    @Message(id = 2003, value = "Unexpected failure while proxying a request to tunnel %s; the visitor's exchange "
+            + "was ended. This is a bug: please report it with this stack trace")
+    void unexpectedFailure(String tunnelKey, @Cause Throwable cause);
+
+    // Per-request events, DEBUG on the visitor category.
+
+    @LogMessage(level = Logger.Level.DEBUG)
+    @Message(id = 2100, value = "No connection to tunnel %s (%s): %s; answered %d")
+    void noConnection(String tunnelKey, String reason, String message, int status);
+
+    @LogMessage(level = Logger.Level.DEBUG)
+    @Message(id = 2101, value = "The service behind tunnel %s sent an invalid response: %s; answered 502")
+    void malformedResponse(String tunnelKey, String problem);
+
+    @LogMessage(level = Logger.Level.DEBUG)
+    @Message(id = 2102, value = "The connection to tunnel %s broke mid-response; the visitor's connection was closed")
+    void brokeMidResponse(String tunnelKey, @Cause Throwable cause);
+
+    @LogMessage(level = Logger.Level.DEBUG)
+    @Message(id = 2103, value = "The visitor of tunnel %s went away mid-exchange; the tunnel connection was closed")
+    void visitorGone(String tunnelKey, @Cause Throwable cause);
+
+    @LogMessage(level = Logger.Level.DEBUG)
+    @Message(id = 2104, value = "A reused connection to tunnel %s closed before answering; retrying once on a "
+            + "fresh connection")
+    void retryingOnFreshConnection(String tunnelKey);
+
+    @LogMessage(level = Logger.Level.DEBUG)
+    @Message(id = 2105, value = "The service behind tunnel %s closed the connection without a response; answered 502")
+    void noResponse(String tunnelKey, @Cause Throwable cause);
+}

@@ -1,0 +1,574 @@
+package dev.gangway.proxy.stream;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+
+import dev.gangway.connector.api.IoCallback;
+import dev.gangway.connector.api.TunnelConnection;
+import dev.gangway.connector.api.TunnelConnectionFactory;
+import dev.gangway.connector.api.TunnelException;
+import dev.gangway.proxy.http.ChunkedDecoder;
+import dev.gangway.proxy.http.HeaderField;
+import dev.gangway.proxy.http.HopByHop;
+import dev.gangway.proxy.http.MalformedResponseException;
+import dev.gangway.proxy.http.RequestBodyFraming;
+import dev.gangway.proxy.http.ResponseFraming;
+import dev.gangway.proxy.http.ResponseHead;
+import dev.gangway.proxy.http.ResponseHeadParser;
+import dev.gangway.proxy.http.VisitorError;
+import dev.gangway.proxy.log.ProxyLogger;
+import dev.gangway.proxy.web.ErrorPage;
+import io.undertow.connector.PooledByteBuffer;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HttpString;
+import org.xnio.IoUtils;
+import org.xnio.XnioIoThread;
+import org.xnio.channels.StreamSinkChannel;
+import org.xnio.channels.StreamSourceChannel;
+
+/**
+ * One visitor exchange carried over one tunnel connection: the request head and body go to the service, the
+ * response comes back parsed, and the exchange ends by recycling or closing the tunnel connection.
+ *
+ * <p>Threading: the exchange has one owner, the visitor connection's I/O thread. Only the blocking
+ * {@link TunnelConnectionFactory#getConnection} runs on a worker. Tunnel callbacks arrive on SSH threads and only
+ * hop back to the I/O thread, so no XNIO channel and no field here is ever touched by two threads, and no thread
+ * waits for bytes.
+ *
+ * <p>Back-pressure: the next visitor read starts only from the previous tunnel write's callback, and the next
+ * tunnel read only once the visitor's channel took the last bytes. Two pooled buffers are in use at most, one
+ * per direction, and each is released once no operation refers to it any more.
+ */
+public final class ProxyExchange {
+
+    /** Room in front of the body bytes for a chunk-size line of a buffer-sized chunk. */
+    private static final int CHUNK_HEAD_ROOM = 10;
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final HttpServerExchange exchange;
+    private final XnioIoThread ioThread;
+    private final TunnelConnectionFactory factory;
+    private final String tunnelKey;
+    private final String method;
+    private final byte[] requestHead;
+    private final RequestBodyFraming requestFraming;
+    private final boolean idempotent;
+
+    private final Runnable visitorClosed = this::onVisitorClosed;
+
+    private TunnelConnection tunnel;
+    private boolean retried;
+    private boolean finished;
+
+    // Request direction.
+    private StreamSourceChannel requestChannel;
+    private PooledByteBuffer requestBuffer;
+    private boolean writePending;
+    private boolean requestSent;
+    private long visitorBodyBytes;
+
+    // Response direction.
+    private PooledByteBuffer responseBuffer;
+    private boolean readPending;
+    private boolean anyResponseByte;
+    private ResponseHeadParser headParser;
+    private ResponseHead head;
+    private ResponseFraming framing;
+    private ChunkedDecoder chunked;
+    private long fixedLeft;
+    private ByteBuffer tunnelInput;
+    private ByteBuffer visitorOutput;
+    private StreamSinkChannel responseChannel;
+    private boolean responseDone;
+
+    public ProxyExchange(HttpServerExchange exchange, TunnelConnectionFactory factory, String tunnelKey,
+                         String method, byte[] requestHead, RequestBodyFraming requestFraming, boolean idempotent) {
+        this.exchange = exchange;
+        this.ioThread = exchange.getIoThread();
+        this.factory = factory;
+        this.tunnelKey = tunnelKey;
+        this.method = method;
+        this.requestHead = requestHead;
+        this.requestFraming = requestFraming;
+        this.idempotent = idempotent;
+    }
+
+    /** Starts the exchange from the handler; the rest happens asynchronously. */
+    public void start() {
+        // getConnection may wait for the pool and for the client to accept a channel: never on an I/O thread.
+        exchange.dispatch(exchange.getConnection().getWorker(), this::connect);
+    }
+
+    // ---- connecting (worker thread)
+
+    private void connect() {
+        TunnelConnection connection;
+        try {
+            connection = factory.getConnection(tunnelKey);
+        } catch (TunnelException e) {
+            VisitorError error = VisitorError.of(e);
+            ProxyLogger.VISITOR.noConnection(tunnelKey, e.reason().name(), e.getMessage(), error.status());
+            onIoThread(() -> fail(error));
+            return;
+        } catch (RuntimeException e) {
+            ProxyLogger.ROOT.unexpectedFailure(tunnelKey, e);
+            onIoThread(() -> fail(VisitorError.internal()));
+            return;
+        }
+        onIoThread(() -> begin(connection));
+    }
+
+    // ---- the exchange (I/O thread from here on)
+
+    private void begin(TunnelConnection connection) {
+        tunnel = connection;
+        if (finished || !exchange.getConnection().isOpen()) {
+            // The visitor left while the connection was being allocated.
+            finished = true;
+            connection.close();
+            return;
+        }
+        VisitorConnectionWatch.watch(exchange.getConnection(), ioThread, visitorClosed);
+        headParser = new ResponseHeadParser(ResponseHeadParser.DEFAULT_MAX_HEAD_BYTES);
+        anyResponseByte = false;
+        writePending = false;
+        if (responseBuffer == null) {
+            responseBuffer = exchange.getConnection().getByteBufferPool().allocate();
+        }
+        writeToTunnel(ByteBuffer.wrap(requestHead), this::afterHeadWritten);
+        readFromTunnel();
+    }
+
+    private void afterHeadWritten() {
+        if (requestFraming == RequestBodyFraming.NONE) {
+            requestSent = true;
+            maybeFinish();
+            return;
+        }
+        if (requestChannel == null) {
+            requestChannel = exchange.getRequestChannel();
+            requestBuffer = exchange.getConnection().getByteBufferPool().allocate();
+        }
+        pumpRequest();
+    }
+
+    /** Moves one read's worth of the visitor's body to the tunnel; called again from the write's callback. */
+    private void pumpRequest() {
+        if (finished || responseDone || writePending) {
+            return;
+        }
+        ByteBuffer buffer = requestBuffer.getBuffer();
+        buffer.clear();
+        boolean chunkedBody = requestFraming == RequestBodyFraming.CHUNKED;
+        if (chunkedBody) {
+            buffer.position(CHUNK_HEAD_ROOM).limit(buffer.capacity() - CRLF.length);
+        }
+        int n;
+        try {
+            n = requestChannel.read(buffer);
+        } catch (IOException e) {
+            onVisitorFailed(e);
+            return;
+        }
+        if (n == 0) {
+            requestChannel.getReadSetter().set(channel -> guarded(this::pumpRequest));
+            requestChannel.resumeReads();
+            return;
+        }
+        requestChannel.suspendReads();
+        if (n < 0) {
+            if (chunkedBody) {
+                writeToTunnel(ByteBuffer.wrap(LAST_CHUNK), this::afterBodySent);
+            } else {
+                afterBodySent();
+            }
+            return;
+        }
+        visitorBodyBytes += n;
+        if (chunkedBody) {
+            frameChunk(buffer, n);
+        } else {
+            buffer.flip();
+        }
+        writeToTunnel(buffer, this::pumpRequest);
+    }
+
+    /** Puts the size line in the room left in front of the {@code n} body bytes and CRLF after them. */
+    private static void frameChunk(ByteBuffer buffer, int n) {
+        byte[] sizeLine = (Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        int start = CHUNK_HEAD_ROOM - sizeLine.length;
+        buffer.put(CRLF);
+        buffer.limit(buffer.position());
+        buffer.position(start);
+        buffer.put(sizeLine);
+        buffer.position(start);
+    }
+
+    private void afterBodySent() {
+        requestSent = true;
+        maybeFinish();
+    }
+
+    private void writeToTunnel(ByteBuffer bytes, Runnable next) {
+        TunnelConnection target = tunnel;
+        writePending = true;
+        target.write(bytes, callback(target, ignored -> {
+            writePending = false;
+            if (finished) {
+                releaseIdleBuffers();
+            } else if (responseDone) {
+                maybeFinish();
+            } else {
+                next.run();
+            }
+        }, cause -> {
+            writePending = false;
+            onWriteFailed(cause);
+        }));
+    }
+
+    private void onWriteFailed(Throwable cause) {
+        if (finished) {
+            releaseIdleBuffers();
+            return;
+        }
+        if (head != null) {
+            abort(cause);
+            return;
+        }
+        // Before any response the read side decides (502, or a retry on a fresh connection): closing fails the
+        // read that is always pending until the head has arrived.
+        tunnel.close();
+    }
+
+    private void readFromTunnel() {
+        if (finished || readPending) {
+            return;
+        }
+        TunnelConnection source = tunnel;
+        ByteBuffer buffer = responseBuffer.getBuffer();
+        buffer.clear();
+        readPending = true;
+        source.read(buffer, callback(source, n -> {
+            readPending = false;
+            if (finished) {
+                releaseIdleBuffers();
+            } else if (n < 0) {
+                onTunnelEnd(null);
+            } else {
+                anyResponseByte = true;
+                buffer.flip();
+                tunnelInput = buffer;
+                processResponse();
+            }
+        }, cause -> {
+            readPending = false;
+            if (finished) {
+                releaseIdleBuffers();
+            } else {
+                onTunnelEnd(cause);
+            }
+        }));
+    }
+
+    /** Parses and forwards what the tunnel delivered, until it needs more input or the visitor needs time. */
+    private void processResponse() {
+        try {
+            while (!finished) {
+                if (visitorOutput != null) {
+                    if (!writeToVisitor()) {
+                        return;
+                    }
+                    visitorOutput = null;
+                }
+                if (head == null) {
+                    ResponseHead parsed = headParser.parse(tunnelInput);
+                    if (parsed == null) {
+                        readFromTunnel();
+                        return;
+                    }
+                    if (!parsed.isInterim()) {
+                        startResponse(parsed);
+                    }
+                    continue;
+                }
+                if (bodyComplete()) {
+                    responseDone = true;
+                    maybeFinish();
+                    return;
+                }
+                ByteBuffer body = nextBodyBytes();
+                if (body != null) {
+                    visitorOutput = body;
+                } else if (!bodyComplete()) {
+                    readFromTunnel();
+                    return;
+                }
+            }
+        } catch (MalformedResponseException e) {
+            ProxyLogger.VISITOR.malformedResponse(tunnelKey, e.getMessage());
+            if (head == null) {
+                fail(VisitorError.malformedResponse());
+            } else {
+                abort(e);
+            }
+        }
+    }
+
+    private void startResponse(ResponseHead parsed) throws MalformedResponseException {
+        if (parsed.status() == 101) {
+            // Upgrades are refused before forwarding, so a 101 here answers nothing the visitor asked for. The
+            // upgrade issue replaces this with splicing raw bytes both ways.
+            throw new MalformedResponseException("101 Switching Protocols to a request that asked for no upgrade");
+        }
+        framing = ResponseFraming.of(parsed, method);
+        head = parsed;
+        exchange.setStatusCode(parsed.status());
+        if (!parsed.reason().isEmpty()) {
+            exchange.setReasonPhrase(parsed.reason());
+        }
+        var headers = exchange.getResponseHeaders();
+        for (HeaderField field : HopByHop.strip(parsed.headers())) {
+            if (!field.is("Content-Length")) {
+                headers.add(HttpString.tryFromString(field.name()), field.value());
+            }
+        }
+        switch (framing.kind()) {
+            case FIXED -> {
+                fixedLeft = framing.length();
+                headers.put(io.undertow.util.Headers.CONTENT_LENGTH, framing.length());
+            }
+            case CHUNKED -> chunked = new ChunkedDecoder();
+            case NONE -> {
+                // HEAD and 304 tell the length of the body they do not carry.
+                String length = parsed.first("Content-Length");
+                if (length != null && parsed.status() != 204) {
+                    headers.put(io.undertow.util.Headers.CONTENT_LENGTH, length);
+                }
+            }
+            case UNTIL_CLOSE -> {
+                // Undertow chunks it for the visitor (or closes, for HTTP/1.0 visitors).
+            }
+        }
+        responseChannel = exchange.getResponseChannel();
+    }
+
+    private boolean bodyComplete() {
+        return switch (framing.kind()) {
+            case NONE -> true;
+            case FIXED -> fixedLeft == 0;
+            case CHUNKED -> chunked.isDone();
+            case UNTIL_CLOSE -> false;
+        };
+    }
+
+    private ByteBuffer nextBodyBytes() throws MalformedResponseException {
+        if (!tunnelInput.hasRemaining()) {
+            return null;
+        }
+        switch (framing.kind()) {
+            case FIXED -> {
+                int n = (int) Math.min(fixedLeft, tunnelInput.remaining());
+                ByteBuffer slice = tunnelInput.slice(tunnelInput.position(), n);
+                tunnelInput.position(tunnelInput.position() + n);
+                fixedLeft -= n;
+                return slice;
+            }
+            case CHUNKED -> {
+                return chunked.next(tunnelInput);
+            }
+            case UNTIL_CLOSE -> {
+                ByteBuffer slice = tunnelInput.slice();
+                tunnelInput.position(tunnelInput.limit());
+                return slice;
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    /** @return whether everything went out; if not, the channel's write listener resumes the response. */
+    private boolean writeToVisitor() {
+        try {
+            while (visitorOutput.hasRemaining()) {
+                if (responseChannel.write(visitorOutput) == 0) {
+                    responseChannel.getWriteSetter().set(channel -> {
+                        channel.suspendWrites();
+                        guarded(this::processResponse);
+                    });
+                    responseChannel.resumeWrites();
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            onVisitorFailed(e);
+            return false;
+        }
+    }
+
+    private void onTunnelEnd(Throwable cause) {
+        if (head == null) {
+            if (!anyResponseByte && canRetry()) {
+                ProxyLogger.VISITOR.retryingOnFreshConnection(tunnelKey);
+                retried = true;
+                tunnel.close();
+                exchange.getConnection().getWorker().execute(this::connect);
+                return;
+            }
+            ProxyLogger.VISITOR.noResponse(tunnelKey, cause);
+            fail(anyResponseByte ? VisitorError.malformedResponse() : VisitorError.noResponse());
+            return;
+        }
+        if (framing.kind() == ResponseFraming.Kind.UNTIL_CLOSE && cause == null) {
+            responseDone = true;
+            maybeFinish();
+            return;
+        }
+        abort(cause != null ? cause : new IOException("the service closed the connection before the body ended"));
+    }
+
+    /** A reused channel that closed before any response byte: the backend dropped its idle keep-alive connection. */
+    private boolean canRetry() {
+        return !retried && idempotent && tunnel.isReused() && requestFraming == RequestBodyFraming.NONE
+                && visitorBodyBytes == 0;
+    }
+
+    /** Ends a complete response, once no write to the tunnel is in flight. */
+    private void maybeFinish() {
+        if (finished || !responseDone || writePending) {
+            return;
+        }
+        finished = true;
+        boolean reusable = requestSent && head.keepsAlive() && framing.kind() != ResponseFraming.Kind.UNTIL_CLOSE
+                && !tunnelInput.hasRemaining();
+        if (reusable) {
+            tunnel.recycle();
+        } else {
+            tunnel.close();
+        }
+        stopReadingVisitor();
+        releaseIdleBuffers();
+        VisitorConnectionWatch.forget(exchange.getConnection(), visitorClosed);
+        // Shuts down and flushes the response, and drains what is left of the visitor's body.
+        exchange.endExchange();
+    }
+
+    /** Fails before any response byte went to the visitor: an error page, and the tunnel connection closed. */
+    private void fail(VisitorError error) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        if (tunnel != null) {
+            tunnel.close();
+        }
+        stopReadingVisitor();
+        releaseIdleBuffers();
+        VisitorConnectionWatch.forget(exchange.getConnection(), visitorClosed);
+        ErrorPage.send(exchange, error);
+    }
+
+    /** Fails after the response head: the visitor's connection is closed at once, so it sees a broken response. */
+    private void abort(Throwable cause) {
+        if (finished) {
+            return;
+        }
+        ProxyLogger.VISITOR.brokeMidResponse(tunnelKey, cause);
+        closeBoth();
+    }
+
+    private void onVisitorFailed(IOException cause) {
+        if (finished) {
+            return;
+        }
+        ProxyLogger.VISITOR.visitorGone(tunnelKey, cause);
+        closeBoth();
+    }
+
+    private void onVisitorClosed() {
+        if (!finished) {
+            ProxyLogger.VISITOR.visitorGone(tunnelKey, null);
+            closeBoth();
+        }
+    }
+
+    private void closeBoth() {
+        finished = true;
+        if (tunnel != null) {
+            tunnel.close();
+        }
+        stopReadingVisitor();
+        releaseIdleBuffers();
+        VisitorConnectionWatch.forget(exchange.getConnection(), visitorClosed);
+        IoUtils.safeClose(exchange.getConnection());
+    }
+
+    private void stopReadingVisitor() {
+        if (requestChannel != null) {
+            requestChannel.getReadSetter().set(null);
+            requestChannel.suspendReads();
+        }
+    }
+
+    /** Gives buffers back to the pool once no tunnel operation may still use them. */
+    private void releaseIdleBuffers() {
+        if (requestBuffer != null && !writePending) {
+            requestBuffer.close();
+            requestBuffer = null;
+        }
+        if (responseBuffer != null && !readPending) {
+            responseBuffer.close();
+            responseBuffer = null;
+        }
+    }
+
+    // ---- threading helpers
+
+    /**
+     * A tunnel callback that hops to the I/O thread and ignores completions of a connection that a retry has
+     * replaced (its buffers belong to nobody by then, its failure decides nothing).
+     */
+    private <T> IoCallback<T> callback(TunnelConnection source, Consumer<T> onCompleted, Consumer<Throwable> onFailed) {
+        return new IoCallback<>() {
+            @Override
+            public void completed(T result) {
+                onIoThread(() -> {
+                    if (source == tunnel) {
+                        onCompleted.accept(result);
+                    }
+                });
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                onIoThread(() -> {
+                    if (source == tunnel) {
+                        onFailed.accept(cause);
+                    }
+                });
+            }
+        };
+    }
+
+    private void onIoThread(Runnable task) {
+        ioThread.execute(() -> guarded(task));
+    }
+
+    private void guarded(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException | Error e) {
+            ProxyLogger.ROOT.unexpectedFailure(tunnelKey, e);
+            if (head == null && !finished) {
+                fail(VisitorError.internal());
+            } else {
+                closeBoth();
+            }
+        }
+    }
+}

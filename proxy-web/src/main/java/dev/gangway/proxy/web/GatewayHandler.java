@@ -1,0 +1,85 @@
+package dev.gangway.proxy.web;
+
+import java.util.function.Supplier;
+
+import dev.gangway.connector.api.TunnelConnectionFactory;
+import dev.gangway.proxy.http.RequestBodyFraming;
+import dev.gangway.proxy.http.VisitorError;
+import dev.gangway.proxy.log.ProxyLogger;
+import dev.gangway.proxy.routing.Route;
+import dev.gangway.proxy.stream.ProxyExchange;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.HttpContinueReadHandler;
+import io.undertow.util.AttachmentKey;
+import io.undertow.util.Headers;
+
+/**
+ * The first handler a request meets in this deployment: routes it to a tunnel, answers the health probe, answers
+ * 404 for unknown hosts, or passes it on to the servlet chain (the gateway's own pages and API on the base host).
+ *
+ * <p>Runs on the I/O thread and never blocks there: the registry lookup is cheap, and the proxying itself
+ * dispatches to a worker for the one blocking step.
+ */
+public final class GatewayHandler implements HttpHandler {
+
+    private static final AttachmentKey<Route.ToTunnel> ROUTE = AttachmentKey.create(Route.ToTunnel.class);
+
+    private final HttpHandler next;
+    private final Supplier<ProxyRuntime> runtime;
+    // Sends "100 Continue" when the proxy first reads the body, so that the service never has to.
+    private final HttpHandler tunnelHandler = new HttpContinueReadHandler(this::proxy);
+    private volatile boolean warnedNotReady;
+
+    /**
+     * @param next    the servlet chain
+     * @param runtime the runtime, or {@code null} until the deployment's listener has published it
+     */
+    public GatewayHandler(HttpHandler next, Supplier<ProxyRuntime> runtime) {
+        this.next = next;
+        this.runtime = runtime;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        ProxyRuntime rt = runtime.get();
+        if (rt == null) {
+            if (!warnedNotReady) {
+                warnedNotReady = true;
+                ProxyLogger.ROOT.factoryNotReady(TunnelConnectionFactory.JNDI_NAME);
+            }
+            ErrorPage.send(exchange, VisitorError.notReady());
+            return;
+        }
+        String target = VisitorRequest.rawTarget(exchange);
+        Route route = rt.router().route(exchange.getRequestHeaders().getFirst(Headers.HOST),
+                exchange.getRequestMethod().toString(), target);
+        if (route instanceof Route.Application) {
+            next.handleRequest(exchange);
+        } else if (route instanceof Route.Health) {
+            ErrorPage.healthy(exchange);
+        } else if (route instanceof Route.UnknownHost) {
+            ErrorPage.send(exchange, VisitorError.unknownHost());
+        } else if (route instanceof Route.ToTunnel toTunnel) {
+            if (rt.factory().findTunnel(toTunnel.key()).isEmpty()) {
+                ErrorPage.send(exchange, VisitorError.noTunnel());
+            } else if (VisitorRequest.wantsUpgrade(exchange)) {
+                // The place for WebSocket and Upgrade: tcp: forward the head, and on a 101 splice raw bytes both
+                // ways. Until then the visitor gets a clear answer instead of a half-working upgrade.
+                ErrorPage.send(exchange, VisitorError.upgradeNotSupported());
+            } else {
+                exchange.putAttachment(ROUTE, toTunnel);
+                tunnelHandler.handleRequest(exchange);
+            }
+        }
+    }
+
+    private void proxy(HttpServerExchange exchange) {
+        ProxyRuntime rt = runtime.get();
+        Route.ToTunnel route = exchange.getAttachment(ROUTE);
+        RequestBodyFraming framing = VisitorRequest.bodyFraming(exchange);
+        byte[] head = VisitorRequest.head(exchange, route.target(), framing, rt.trustedProxies());
+        new ProxyExchange(exchange, rt.factory(), route.key(), exchange.getRequestMethod().toString(), head,
+                framing, VisitorRequest.isIdempotent(exchange)).start();
+    }
+}

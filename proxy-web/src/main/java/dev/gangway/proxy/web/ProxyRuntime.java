@@ -1,0 +1,60 @@
+package dev.gangway.proxy.web;
+
+import java.util.Objects;
+
+import dev.gangway.connector.api.GatewaySettings;
+import dev.gangway.connector.api.TunnelConnectionFactory;
+import dev.gangway.proxy.http.TrustedProxies;
+import dev.gangway.proxy.routing.HostRouter;
+
+/**
+ * What the handler needs at request time, built once from the resource adapter's connection factory: the factory,
+ * the router for the configured base host, and the trusted-proxy matcher.
+ */
+public final class ProxyRuntime {
+
+    /** Servlet context attribute under which the listener publishes the runtime for the handler. */
+    public static final String ATTRIBUTE = ProxyRuntime.class.getName();
+
+    private final TunnelConnectionFactory factory;
+    private final HostRouter router;
+    private final TrustedProxies trustedProxies;
+    private final String baseHost;
+
+    private ProxyRuntime(TunnelConnectionFactory factory, HostRouter router, TrustedProxies trustedProxies,
+                         String baseHost) {
+        this.factory = factory;
+        this.router = router;
+        this.trustedProxies = trustedProxies;
+        this.baseHost = baseHost;
+    }
+
+    /** @throws IllegalArgumentException if the settings are unusable (no base host, a bad trusted proxy) */
+    public static ProxyRuntime create(TunnelConnectionFactory factory) {
+        Objects.requireNonNull(factory, "factory");
+        GatewaySettings settings = factory.settings();
+        String baseHost = settings.baseUrl().getHost();
+        if (baseHost == null) {
+            throw new IllegalArgumentException("the base URL " + settings.baseUrl() + " has no host name");
+        }
+        HostRouter router = new HostRouter(baseHost, key -> factory.findTunnel(key).isPresent());
+        return new ProxyRuntime(factory, router, TrustedProxies.parse(settings.trustedProxies()),
+                settings.baseHostname());
+    }
+
+    public TunnelConnectionFactory factory() {
+        return factory;
+    }
+
+    public HostRouter router() {
+        return router;
+    }
+
+    public TrustedProxies trustedProxies() {
+        return trustedProxies;
+    }
+
+    public String baseHost() {
+        return baseHost;
+    }
+}

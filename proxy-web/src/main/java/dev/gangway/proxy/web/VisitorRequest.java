@@ -1,0 +1,77 @@
+package dev.gangway.proxy.web;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import dev.gangway.proxy.http.HeaderField;
+import dev.gangway.proxy.http.RequestBodyFraming;
+import dev.gangway.proxy.http.RequestHeadWriter;
+import dev.gangway.proxy.http.TrustedProxies;
+import dev.gangway.proxy.http.VisitorFacts;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.Headers;
+
+/** Reads what the proxy needs from Undertow's view of the visitor's request. */
+final class VisitorRequest {
+
+    /** Methods a proxy may send twice (RFC 9110 §9.2.2). */
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE");
+
+    private VisitorRequest() {
+    }
+
+    /** The request target as sent, in origin form (path and query, still percent-encoded). */
+    static String rawTarget(HttpServerExchange exchange) {
+        String uri = exchange.getRequestURI();
+        if (exchange.isHostIncludedInRequestURI()) {
+            int schemeEnd = uri.indexOf("://");
+            int pathStart = schemeEnd < 0 ? -1 : uri.indexOf('/', schemeEnd + 3);
+            uri = pathStart < 0 ? "/" : uri.substring(pathStart);
+        }
+        if (uri.isEmpty()) {
+            uri = "/";
+        }
+        String query = exchange.getQueryString();
+        return query == null || query.isEmpty() ? uri : uri + "?" + query;
+    }
+
+    static boolean wantsUpgrade(HttpServerExchange exchange) {
+        return exchange.getRequestHeaders().contains(Headers.UPGRADE);
+    }
+
+    static boolean isIdempotent(HttpServerExchange exchange) {
+        return IDEMPOTENT.contains(exchange.getRequestMethod().toString());
+    }
+
+    static RequestBodyFraming bodyFraming(HttpServerExchange exchange) {
+        var headers = exchange.getRequestHeaders();
+        return RequestBodyFraming.of(headers.getFirst(Headers.TRANSFER_ENCODING),
+                headers.getFirst(Headers.CONTENT_LENGTH));
+    }
+
+    /** The head to send to the service for a request routed to {@code target}. */
+    static byte[] head(HttpServerExchange exchange, String target, RequestBodyFraming framing,
+                       TrustedProxies trustedProxies) {
+        List<HeaderField> fields = new ArrayList<>();
+        for (HeaderValues values : exchange.getRequestHeaders()) {
+            String name = values.getHeaderName().toString();
+            for (String value : values) {
+                fields.add(new HeaderField(name, value));
+            }
+        }
+        // The TCP peer, not exchange.getSourceAddress(): that one may already believe a proxy's headers.
+        InetSocketAddress peer = exchange.getConnection().getPeerAddress(InetSocketAddress.class);
+        InetAddress peerAddress = peer == null ? null : peer.getAddress();
+        VisitorFacts facts = new VisitorFacts(
+                peerAddress == null ? "unknown" : peerAddress.getHostAddress(),
+                exchange.getRequestScheme(),
+                exchange.getHostPort(),
+                exchange.getRequestHeaders().getFirst(Headers.HOST),
+                trustedProxies.isTrusted(peerAddress));
+        return RequestHeadWriter.write(exchange.getRequestMethod().toString(), target, fields, facts, framing);
+    }
+}
