@@ -1,0 +1,62 @@
+package dev.gangway.proxy.stream;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.util.List;
+
+import dev.gangway.proxy.web.GatewayHandler;
+import dev.gangway.proxy.web.ProxyRuntime;
+import io.undertow.Undertow;
+
+/**
+ * A standalone Undertow on a loopback port with the gateway handler in front of a stand-in "application" (the
+ * servlet chain on WildFly), backed by a {@link SocketTunnelFactory}. Base host: {@code gw.test}.
+ */
+final class ProxyServer implements AutoCloseable {
+
+    static final String APPLICATION_BODY = "application";
+
+    final SocketTunnelFactory factory;
+    private final Undertow undertow;
+    final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    ProxyServer(List<String> trustedProxies) {
+        factory = new SocketTunnelFactory("http://gw.test:8080/", trustedProxies);
+        ProxyRuntime runtime = ProxyRuntime.create(factory);
+        GatewayHandler handler = new GatewayHandler(exchange -> {
+            exchange.setStatusCode(299);
+            exchange.getResponseSender().send(APPLICATION_BODY);
+        }, () -> runtime);
+        undertow = Undertow.builder()
+                .addHttpListener(0, "127.0.0.1")
+                .setIoThreads(2)
+                .setWorkerThreads(8)
+                .setHandler(handler)
+                .build();
+        undertow.start();
+    }
+
+    ProxyServer() {
+        this(List.of());
+    }
+
+    InetSocketAddress address() {
+        return (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
+    }
+
+    /** A URL on the loopback address: not the base host, so {@code /proxy/<key>/} routing applies. */
+    URI url(String path) {
+        return URI.create("http://127.0.0.1:" + address().getPort() + path);
+    }
+
+    RawHttp raw() throws java.io.IOException {
+        return new RawHttp(address());
+    }
+
+    @Override
+    public void close() {
+        undertow.stop();
+        factory.closeAll();
+    }
+}

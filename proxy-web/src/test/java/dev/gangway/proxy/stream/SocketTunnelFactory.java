@@ -1,0 +1,201 @@
+package dev.gangway.proxy.stream;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousSocketChannel;
+import java.nio.channels.CompletionHandler;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.gangway.connector.api.GatewaySettings;
+import dev.gangway.connector.api.IoCallback;
+import dev.gangway.connector.api.TunnelAccess;
+import dev.gangway.connector.api.TunnelConnection;
+import dev.gangway.connector.api.TunnelConnectionFactory;
+import dev.gangway.connector.api.TunnelException;
+import dev.gangway.connector.api.TunnelInfo;
+
+/**
+ * A stand-in for the resource adapter: each tunnel key leads to a TCP address, and each {@link TunnelConnection}
+ * is a plain asynchronous socket to it, so that the proxy's real non-blocking paths run against a real backend.
+ * Recycled connections are pooled per key, as the adapter pools channels.
+ */
+final class SocketTunnelFactory implements TunnelConnectionFactory {
+
+    private final GatewaySettings settings;
+    private final Map<String, InetSocketAddress> backends = new ConcurrentHashMap<>();
+    private final Map<String, ConcurrentLinkedDeque<SocketTunnelConnection>> idle = new ConcurrentHashMap<>();
+    final List<SocketTunnelConnection> opened = new CopyOnWriteArrayList<>();
+
+    SocketTunnelFactory(String baseUrl, List<String> trustedProxies) {
+        this.settings = new GatewaySettings(URI.create(baseUrl), trustedProxies);
+    }
+
+    void register(String key, InetSocketAddress backend) {
+        backends.put(key, backend);
+    }
+
+    @Override
+    public Optional<TunnelInfo> findTunnel(String tunnelKey) {
+        return backends.containsKey(tunnelKey) ? Optional.of(info(tunnelKey)) : Optional.empty();
+    }
+
+    private static TunnelInfo info(String key) {
+        return new TunnelInfo(key, "abc12345", "env", "/" + key, TunnelAccess.PUBLIC, null, null,
+                "http://" + key + ".gw.test/", Instant.now());
+    }
+
+    @Override
+    public TunnelConnection getConnection(String tunnelKey) throws TunnelException {
+        InetSocketAddress backend = backends.get(tunnelKey);
+        if (backend == null) {
+            throw new TunnelException(TunnelException.Reason.NO_TUNNEL, "no tunnel " + tunnelKey);
+        }
+        SocketTunnelConnection pooled = idle.computeIfAbsent(tunnelKey, k -> new ConcurrentLinkedDeque<>()).poll();
+        if (pooled != null) {
+            pooled.reuse();
+            return pooled;
+        }
+        try {
+            AsynchronousSocketChannel channel = AsynchronousSocketChannel.open();
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            channel.connect(backend).get(5, TimeUnit.SECONDS);
+            SocketTunnelConnection connection = new SocketTunnelConnection(this, info(tunnelKey), channel);
+            opened.add(connection);
+            return connection;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ConnectException) {
+                throw new TunnelException(TunnelException.Reason.REFUSED_BY_CLIENT, "refused", e.getCause());
+            }
+            throw new TunnelException(TunnelException.Reason.UNAVAILABLE, "connect failed", e.getCause());
+        } catch (IOException | TimeoutException e) {
+            throw new TunnelException(TunnelException.Reason.UNAVAILABLE, "connect failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TunnelException(TunnelException.Reason.UNAVAILABLE, "interrupted", e);
+        }
+    }
+
+    @Override
+    public GatewaySettings settings() {
+        return settings;
+    }
+
+    private void recycled(SocketTunnelConnection connection) {
+        idle.computeIfAbsent(connection.tunnel().key(), k -> new ConcurrentLinkedDeque<>()).add(connection);
+    }
+
+    /** Closes every pooled connection, as the adapter does when it stops. */
+    void closeAll() {
+        opened.forEach(SocketTunnelConnection::close);
+    }
+
+    static final class SocketTunnelConnection implements TunnelConnection {
+
+        private final SocketTunnelFactory factory;
+        private final TunnelInfo tunnel;
+        private final AsynchronousSocketChannel channel;
+        private final AtomicBoolean closed = new AtomicBoolean();
+        volatile boolean reused;
+        volatile int recycles;
+        volatile int exchanges = 1;
+
+        SocketTunnelConnection(SocketTunnelFactory factory, TunnelInfo tunnel, AsynchronousSocketChannel channel) {
+            this.factory = factory;
+            this.tunnel = tunnel;
+            this.channel = channel;
+        }
+
+        void reuse() {
+            reused = true;
+            exchanges++;
+        }
+
+        boolean isClosed() {
+            return closed.get();
+        }
+
+        @Override
+        public TunnelInfo tunnel() {
+            return tunnel;
+        }
+
+        @Override
+        public boolean isReused() {
+            return reused;
+        }
+
+        @Override
+        public void read(ByteBuffer dst, IoCallback<Integer> callback) {
+            channel.read(dst, null, new CompletionHandler<Integer, Void>() {
+                @Override
+                public void completed(Integer result, Void attachment) {
+                    callback.completed(result);
+                }
+
+                @Override
+                public void failed(Throwable exc, Void attachment) {
+                    callback.failed(exc);
+                }
+            });
+        }
+
+        @Override
+        public void write(ByteBuffer src, IoCallback<Void> callback) {
+            channel.write(src, null, new CompletionHandler<Integer, Void>() {
+                @Override
+                public void completed(Integer result, Void attachment) {
+                    if (src.hasRemaining()) {
+                        channel.write(src, null, this);
+                    } else {
+                        callback.completed(null);
+                    }
+                }
+
+                @Override
+                public void failed(Throwable exc, Void attachment) {
+                    callback.failed(exc);
+                }
+            });
+        }
+
+        @Override
+        public void shutdownOutput() {
+            try {
+                channel.shutdownOutput();
+            } catch (IOException e) {
+                close();
+            }
+        }
+
+        @Override
+        public void recycle() {
+            recycles++;
+            factory.recycled(this);
+        }
+
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true)) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // closing a socket: nothing left to do
+                }
+            }
+        }
+    }
+}
