@@ -4,10 +4,10 @@ import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
-import jakarta.json.JsonReaderFactory;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParserFactory;
 
 import java.io.StringReader;
 import java.nio.ByteBuffer;
@@ -29,7 +29,7 @@ final class JsonParameters {
      * Made once: finding the JSON-P provider goes through the service loader, and an SSH I/O thread's context class
      * loader is not the deployment's, so per-call lookups there are both slow and fragile.
      */
-    private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
+    private static final JsonParserFactory PARSERS = Json.createParserFactory(Map.of());
 
     private JsonParameters() {
     }
@@ -102,9 +102,18 @@ final class JsonParameters {
     }
 
     private static JsonValue read(String parameter, String json) throws InvalidTunnelRequestException {
-        try (JsonReader reader = READERS.createReader(new StringReader(json))) {
-            return reader.readValue();
-        } catch (JsonException e) {
+        try (JsonParser parser = PARSERS.createParser(new StringReader(json))) {
+            if (!parser.hasNext()) {
+                throw new InvalidTunnelRequestException(parameter + " is not valid JSON: it is empty");
+            }
+            parser.next();
+            JsonValue value = parser.getValue();
+            // A reader would stop after the first value and accept "{} trailing"; the parser sees the rest.
+            if (parser.hasNext()) {
+                throw new InvalidTunnelRequestException(parameter + " is not valid JSON: text after the value");
+            }
+            return value;
+        } catch (JsonException | IllegalStateException e) {
             // JsonParsingException is a JsonException; its message names the position, which helps the client.
             throw new InvalidTunnelRequestException(parameter + " is not valid JSON: " + oneLine(e.getMessage()), e);
         }
