@@ -11,13 +11,14 @@
 # Settings (environment):
 #   BENCH_DURATION=10     seconds per measured wrk run
 #   BENCH_RUNS=3          measured runs per figure; the figure is their median
-#   BENCH_WARMUP=3        seconds of unmeasured load per route and load before measuring (JIT, connection pools)
+#   BENCH_WARMUP=5        seconds of unmeasured load per route and load before measuring (JIT, connection pools)
 #   BENCH_ROUTES="direct openssh gangway"   which routes to run
 #   BENCH_RESULTS=<repo>/benchmark/RESULTS.md   where the dated section is appended ("" = do not write)
 #   GANGWAY_SERVER=<repo>/wildfly-config/target/server   configured server to copy
 #   GANGWAY_EAR=<repo>/proxy-ear/target/proxy-ear.ear   application to deploy
 #   GANGWAY_JAVA_HOME     JDK the Gangway server runs on (default: what standalone.sh finds: JAVA_HOME or PATH)
-#   GANGWAY_JAVA_OPTS     extra JVM options for the server (e.g. "-Xmx1g"); default: standalone.conf's
+#   GANGWAY_JAVA_SIZING   heap flags for the server (WildFly's JBOSS_JAVA_SIZING, e.g. "-Xms1g -Xmx1g");
+#                         default: the server's standalone.conf
 #   BENCH_BACKEND_PORT=18480 BENCH_FRONT_PORT=18481 BENCH_FORWARD_PORT=18482 BENCH_SSHD_PORT=18422
 # Gangway's ports are fixed by the brief: offset 500 -> HTTP 8580, management 10490; SSH 2722.
 set -euo pipefail
@@ -27,7 +28,7 @@ REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
 
 DURATION=${BENCH_DURATION:-10}
 RUNS=${BENCH_RUNS:-3}
-WARMUP=${BENCH_WARMUP:-3}
+WARMUP=${BENCH_WARMUP:-5}
 ROUTES=${BENCH_ROUTES:-direct openssh gangway}
 RESULTS_FILE=${BENCH_RESULTS-$BENCH_DIR/RESULTS.md}
 GANGWAY_SERVER=${GANGWAY_SERVER:-$REPO_DIR/wildfly-config/target/server}
@@ -154,6 +155,16 @@ wait_for_http() {
         sleep 0.3
     done
     die "$what did not answer 200 at $url within ${seconds}s"
+}
+
+# A route that is fast because it mangles or truncates bodies is not fast: compare the big file byte for byte once.
+check_body() {
+    local url=$1 what=$2 host=${3:-}
+    local args=(-s --max-time 60 -o "$WORK/check.bin")
+    [[ -n $host ]] && args+=(-H "Host: $host")
+    curl "${args[@]}" "$url/big.bin" || die "$what: fetching big.bin failed"
+    cmp -s "$WORK/check.bin" "$WORK/www/big.bin" || die "$what returned a different big.bin than the backend serves"
+    rm -f "$WORK/check.bin"
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -303,6 +314,7 @@ start_openssh_tunnel() {
         -R "127.0.0.1:$FORWARD_PORT:127.0.0.1:$BACKEND_PORT" "$(id -un)@127.0.0.1"
     wait_for_http "http://127.0.0.1:$FORWARD_PORT/small.bin" "the ssh -R forwarded port (log: $WORK/ssh-$label.err)" 20
     wait_for_http "http://127.0.0.1:$FRONT_PORT/small.bin" "front nginx" 10
+    check_body "http://127.0.0.1:$FRONT_PORT" "OpenSSH+nginx"
     ROUTE_CIPHER=$(negotiated_cipher "$label")
 }
 
@@ -336,10 +348,7 @@ start_gangway() {
     cp "$GANGWAY_EAR" "$WORK/gangway-server/standalone/deployments/"
     local env=(JBOSS_PIDFILE="$WORK/gangway.pid" LAUNCH_JBOSS_IN_BACKGROUND=1)
     [[ -n ${GANGWAY_JAVA_HOME:-} ]] && env+=(JAVA_HOME="$GANGWAY_JAVA_HOME")
-    if [[ -n ${GANGWAY_JAVA_OPTS:-} ]]; then
-        # standalone.conf appends its defaults only when JAVA_OPTS is unset; keep them and add ours.
-        env+=(JAVA_OPTS="-Xms64m -Xmx512m -XX:MetaspaceSize=96M -XX:MaxMetaspaceSize=256m -Djava.net.preferIPv4Stack=true -Djboss.modules.system.pkgs=org.jboss.byteman -Djava.awt.headless=true $GANGWAY_JAVA_OPTS")
-    fi
+    [[ -n ${GANGWAY_JAVA_SIZING:-} ]] && env+=(JBOSS_JAVA_SIZING="$GANGWAY_JAVA_SIZING")
     log "starting Gangway (HTTP $GANGWAY_HTTP_PORT, SSH $GANGWAY_SSH_PORT, management $GANGWAY_MGMT_PORT)"
     env "${env[@]}" "$WORK/gangway-server/bin/standalone.sh" \
         -Djboss.socket.binding.port-offset=$GANGWAY_OFFSET \
@@ -376,6 +385,15 @@ gangway_jvm_description() {
     printf 'Java %s, max heap %s MB (%s)' "${vm:-?}" "$(( ${heap:-0} / 1024 / 1024 ))" "${flags% }"
 }
 
+# PROTOCOL.md: clientId = first 8 chars, lowercased, of base64url(SHA-1(public key blob)) without '_' and '-';
+# a clean short name keeps itself: key "<name>-<clientId>". A cross-check of what hello answers.
+expected_tunnel_label() {
+    local name=$1 id
+    id=$(awk '{print $2}' "$WORK/client_key.pub" | base64 -d | openssl dgst -sha1 -binary | base64 |
+        tr '+/' '-_' | tr -d '=_-' | cut -c1-8 | tr '[:upper:]' '[:lower:]')
+    echo "$name-$id"
+}
+
 # The tunnel's host: from the hello JSON the same ssh prints (the connection holds the tunnel, so the exec
 # channel stays open); sets GANGWAY_HOST and ROUTE_CIPHER.
 start_gangway_tunnel() {
@@ -391,7 +409,12 @@ start_gangway_tunnel() {
     done
     [[ -n $url ]] || die "no tunnel URL in Gangway's hello answer within 20 s: $(cat "$WORK/ssh-$label.out")"
     GANGWAY_HOST=$(sed -E 's#^[a-z]+://##; s#/.*$##' <<<"$url")
+    local expected
+    expected="$(expected_tunnel_label bench).localhost:$GANGWAY_HTTP_PORT"
+    [[ $GANGWAY_HOST == "$expected" ]] ||
+        log "WARNING: Gangway named the tunnel host $GANGWAY_HOST; PROTOCOL.md's rules give $expected (measuring $GANGWAY_HOST)"
     wait_for_http "http://127.0.0.1:$GANGWAY_HTTP_PORT/small.bin" "Gangway tunnel $GANGWAY_HOST" 20 "$GANGWAY_HOST"
+    check_body "http://127.0.0.1:$GANGWAY_HTTP_PORT" "Gangway" "$GANGWAY_HOST"
     ROUTE_CIPHER=$(negotiated_cipher "$label")
 }
 
@@ -563,6 +586,7 @@ main() {
     SKIPPED=""
 
     if [[ " $ROUTES " == *" direct "* ]]; then
+        check_body "http://127.0.0.1:$BACKEND_PORT" "backend"
         measure_route direct "direct" "http://127.0.0.1:$BACKEND_PORT"
     fi
 
