@@ -1,0 +1,181 @@
+package dev.gangway.connector.ssh;
+
+import dev.gangway.connector.api.IoCallback;
+import dev.gangway.connector.tunnel.TunnelStream;
+import org.apache.sshd.common.channel.ChannelAsyncInputStream;
+import org.apache.sshd.common.channel.ChannelAsyncOutputStream;
+import org.apache.sshd.common.io.IoReadFuture;
+import org.apache.sshd.common.io.IoWriteFuture;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@link TunnelStream} over an open {@link ForwardedChannel}.
+ *
+ * <p>Flow control is MINA's: a read takes bytes out of the channel's buffer and only then gives that much window
+ * back to the client; a write completes once MINA has put the last byte into an SSH packet, which it does only as the
+ * client's window allows. A caller that starts the next write from the previous write's callback therefore never
+ * makes anything buffer more than one write. Heap buffers are handed to MINA as they are (MINA copies into the packet
+ * anyway); direct buffers are copied once, because MINA's buffers are byte arrays.
+ */
+final class ChannelTunnelStream implements TunnelStream {
+
+    /** Largest read into a direct buffer, so that a huge direct buffer does not mean a huge temporary array. */
+    private static final int MAX_DIRECT_READ = 64 * 1024;
+
+    private final ForwardedChannel channel;
+    private final AtomicBoolean reading = new AtomicBoolean();
+    private final AtomicBoolean writing = new AtomicBoolean();
+    private final AtomicBoolean outputShut = new AtomicBoolean();
+
+    ChannelTunnelStream(ForwardedChannel channel) {
+        this.channel = Objects.requireNonNull(channel, "channel");
+    }
+
+    @Override
+    public void read(ByteBuffer dst, IoCallback<Integer> callback) {
+        Objects.requireNonNull(callback, "callback");
+        if (!dst.hasRemaining()) {
+            callback.failed(new IllegalArgumentException("read needs a buffer with room for at least one byte"));
+            return;
+        }
+        if (!reading.compareAndSet(false, true)) {
+            callback.failed(new IllegalStateException("a read is already outstanding on this tunnel stream"));
+            return;
+        }
+        ChannelAsyncInputStream in = channel.input();
+        Buffer target = dst.hasArray()
+                ? new SliceBuffer(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining())
+                : new ByteArrayBuffer(Math.min(dst.remaining(), MAX_DIRECT_READ), false);
+        IoReadFuture future;
+        try {
+            future = in.read(target);
+        } catch (RuntimeException e) {
+            reading.set(false);
+            callback.failed(e);
+            return;
+        }
+        future.addListener(done -> {
+            // Cleared before the callback, which may start the next read.
+            reading.set(false);
+            Throwable failure = done.getException();
+            if (failure instanceof EOFException) {
+                callback.completed(-1);
+            } else if (failure != null) {
+                callback.failed(failure);
+            } else {
+                int n = done.getRead();
+                if (dst.hasArray()) {
+                    dst.position(dst.position() + n);
+                } else {
+                    dst.put(target.array(), target.rpos(), n);
+                }
+                callback.completed(n);
+            }
+        });
+    }
+
+    @Override
+    public void write(ByteBuffer src, IoCallback<Void> callback) {
+        Objects.requireNonNull(callback, "callback");
+        if (!writing.compareAndSet(false, true)) {
+            callback.failed(new IllegalStateException("a write is already outstanding on this tunnel stream"));
+            return;
+        }
+        int length = src.remaining();
+        if (length == 0) {
+            writing.set(false);
+            callback.completed(null);
+            return;
+        }
+        Buffer buffer;
+        if (src.hasArray()) {
+            buffer = new ByteArrayBuffer(src.array(), src.arrayOffset() + src.position(), length, true);
+        } else {
+            byte[] copy = new byte[length];
+            src.duplicate().get(copy);
+            buffer = new ByteArrayBuffer(copy);
+        }
+        ChannelAsyncOutputStream out = channel.output();
+        IoWriteFuture future;
+        try {
+            if (outputShut.get()) {
+                throw new EOFException("output of this tunnel stream was shut down");
+            }
+            future = out.writeBuffer(buffer);
+        } catch (IOException | RuntimeException e) {
+            writing.set(false);
+            callback.failed(e);
+            return;
+        }
+        future.addListener(done -> {
+            writing.set(false);
+            if (done.isWritten()) {
+                src.position(src.position() + length);
+                callback.completed(null);
+            } else {
+                Throwable failure = done.getException();
+                callback.failed(failure != null ? failure : new EOFException("tunnel channel closed"));
+            }
+        });
+    }
+
+    @Override
+    public void shutdownOutput() {
+        if (outputShut.compareAndSet(false, true)) {
+            // Graceful close of the output stream: waits for the pending write, then sends EOF (ForwardedChannel).
+            channel.output().close(false);
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        return channel.isOpen() && !channel.isEofSignalled() && !outputShut.get() && channel.getSession().isOpen();
+    }
+
+    @Override
+    public void onClose(Runnable listener) {
+        Objects.requireNonNull(listener, "listener");
+        AtomicBoolean fired = new AtomicBoolean();
+        // Runs at once if the channel is already closed.
+        channel.addCloseFutureListener(f -> {
+            if (fired.compareAndSet(false, true)) {
+                listener.run();
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        channel.close(true);
+    }
+
+    @Override
+    public String toString() {
+        return "tunnel stream " + channel;
+    }
+
+    /**
+     * A MINA buffer writing into {@code [offset, offset + length)} of a caller's array and never past it: a plain
+     * {@link ByteArrayBuffer} counts its room up to the end of the array, which may lie beyond the ByteBuffer's limit.
+     */
+    private static final class SliceBuffer extends ByteArrayBuffer {
+        private final int end;
+
+        SliceBuffer(byte[] data, int offset, int length) {
+            super(data, offset, length, false);
+            this.end = offset + length;
+        }
+
+        @Override
+        public int capacity() {
+            return end - wpos();
+        }
+    }
+}

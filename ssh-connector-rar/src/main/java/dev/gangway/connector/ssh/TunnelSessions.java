@@ -1,0 +1,65 @@
+package dev.gangway.connector.ssh;
+
+import dev.gangway.connector.tunnel.ClientIds;
+import dev.gangway.connector.tunnel.TunnelRegistry;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.server.auth.pubkey.UserAuthPublicKey;
+
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Ties each SSH connection's life to the registry: a {@link TunnelSession} is attached when the client has
+ * authenticated (its verified key gives the clientId, its user name the envId), and every tunnel of the connection
+ * is dropped the moment the connection starts closing.
+ */
+final class TunnelSessions implements SessionListener {
+
+    private final TunnelRegistry registry;
+    private final ScheduledExecutorService timer;
+    private final Duration keepaliveInterval;
+    private final int keepaliveMaxMissed;
+
+    TunnelSessions(TunnelRegistry registry, ScheduledExecutorService timer, Duration keepaliveInterval,
+                   int keepaliveMaxMissed) {
+        this.registry = registry;
+        this.timer = timer;
+        this.keepaliveInterval = keepaliveInterval;
+        this.keepaliveMaxMissed = keepaliveMaxMissed;
+    }
+
+    @Override
+    public void sessionEvent(Session session, Event event) {
+        if (event != Event.Authenticated || TunnelSession.of(session) != null) {
+            return;
+        }
+        // The key whose signature MINA verified; the authenticator itself also sees unsigned key queries.
+        List<PublicKey> verified = session.getAttribute(UserAuthPublicKey.AUTHENTICATED_KEYS);
+        if (verified == null || verified.isEmpty()) {
+            session.close(true); // authenticated without a verified key: only public keys are accepted
+            return;
+        }
+        PublicKey key = verified.get(verified.size() - 1);
+        TunnelSession owner = new TunnelSession(session, ClientIds.fromPublicKey(key), session.getUsername(), timer,
+                keepaliveInterval, keepaliveMaxMissed);
+        owner.attach();
+        SshLogger.CLIENT.clientAuthenticated(owner.clientId(), owner.envId(),
+                String.valueOf(session.getIoSession().getRemoteAddress()));
+    }
+
+    /** Called by MINA as the session starts closing (before its channels are closed). */
+    @Override
+    public void sessionClosed(Session session) {
+        TunnelSession owner = TunnelSession.of(session);
+        if (owner == null) {
+            return;
+        }
+        owner.markClosed();
+        int tunnels = registry.tunnelsOf(owner).size();
+        registry.unregisterAll(owner);
+        SshLogger.LOG.clientDisconnected(owner.clientId(), owner.envId(), tunnels);
+    }
+}
