@@ -1,0 +1,102 @@
+package dev.gangway.it.support;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A fresh client key made by the real {@code ssh-keygen}, in its own temporary directory (deleted on close), so that
+ * each test is a new client with its own clientId.
+ */
+public final class SshKeyPair implements AutoCloseable {
+
+    private final Path dir;
+    private final Path privateKey;
+    private final String publicKeyLine;
+
+    private SshKeyPair(Path dir, Path privateKey, String publicKeyLine) {
+        this.dir = dir;
+        this.privateKey = privateKey;
+        this.publicKeyLine = publicKeyLine;
+    }
+
+    /** An ed25519 key without a passphrase. */
+    public static SshKeyPair ed25519() throws IOException, InterruptedException {
+        return generate("ed25519");
+    }
+
+    /** A key of any type {@code ssh-keygen -t} knows, e.g. {@code ecdsa} or {@code rsa}. */
+    public static SshKeyPair generate(String type) throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("gangway-it-key");
+        Path key = dir.resolve("id_" + type);
+        Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", type, "-N", "", "-C", "gangway-it",
+                "-f", key.toString())
+                .redirectErrorStream(true)
+                .start();
+        keygen.getOutputStream().close();
+        String output = new String(keygen.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!keygen.waitFor(30, TimeUnit.SECONDS) || keygen.exitValue() != 0) {
+            keygen.destroyForcibly();
+            deleteTree(dir);
+            throw new IOException("ssh-keygen -t " + type + " failed: " + output);
+        }
+        String pub = Files.readString(dir.resolve(key.getFileName() + ".pub"), StandardCharsets.US_ASCII).trim();
+        return new SshKeyPair(dir, key, pub);
+    }
+
+    /** The private key file, for {@code ssh -i}. */
+    public Path privateKey() {
+        return privateKey;
+    }
+
+    /** The OpenSSH public key line: {@code <type> <base64 blob> <comment>}. */
+    public String publicKeyLine() {
+        return publicKeyLine;
+    }
+
+    /** The SSH wire-format public key blob. */
+    public byte[] publicKeyBlob() {
+        return Base64.getDecoder().decode(publicKeyLine.split(" ")[1]);
+    }
+
+    /**
+     * The clientId the server must derive from this key (PROTOCOL.md): the first 8 characters, lowercased, of
+     * base64url(SHA-1(blob)) with every {@code _} and {@code -} removed. Computed here independently of the server
+     * code, so a test comparing the two checks the server.
+     */
+    public String clientId() {
+        try {
+            byte[] sha1 = MessageDigest.getInstance("SHA-1").digest(publicKeyBlob());
+            String b64 = Base64.getUrlEncoder().encodeToString(sha1).replace("_", "").replace("-", "");
+            return b64.substring(0, 8).toLowerCase(Locale.ROOT);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-1", e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        deleteTree(dir);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            List<Path> all = paths.sorted(Comparator.reverseOrder()).toList();
+            for (Path p : all) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
