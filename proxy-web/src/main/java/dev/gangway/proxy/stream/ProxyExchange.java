@@ -55,6 +55,7 @@ public final class ProxyExchange {
     private final String method;
     private final byte[] requestHead;
     private final RequestBodyFraming requestFraming;
+    private final long requestLength;
     private final boolean idempotent;
 
     private final Runnable visitorClosed = this::onVisitorClosed;
@@ -85,7 +86,8 @@ public final class ProxyExchange {
     private boolean responseDone;
 
     public ProxyExchange(HttpServerExchange exchange, TunnelConnectionFactory factory, String tunnelKey,
-                         String method, byte[] requestHead, RequestBodyFraming requestFraming, boolean idempotent) {
+                         String method, byte[] requestHead, RequestBodyFraming requestFraming, long requestLength,
+                         boolean idempotent) {
         this.exchange = exchange;
         this.ioThread = exchange.getIoThread();
         this.factory = factory;
@@ -93,6 +95,7 @@ public final class ProxyExchange {
         this.method = method;
         this.requestHead = requestHead;
         this.requestFraming = requestFraming;
+        this.requestLength = requestLength;
         this.idempotent = idempotent;
     }
 
@@ -143,9 +146,8 @@ public final class ProxyExchange {
     }
 
     private void afterHeadWritten() {
-        if (requestFraming == RequestBodyFraming.NONE) {
+        if (requestFraming == RequestBodyFraming.NONE || requestLength == 0) {
             requestSent = true;
-            maybeFinish();
             return;
         }
         if (requestChannel == null) {
@@ -184,6 +186,7 @@ public final class ProxyExchange {
                 writeToTunnel(ByteBuffer.wrap(LAST_CHUNK), this::afterBodySent);
             } else {
                 afterBodySent();
+                maybeFinish();
             }
             return;
         }
@@ -193,13 +196,16 @@ public final class ProxyExchange {
         } else {
             buffer.flip();
         }
-        writeToTunnel(buffer, this::pumpRequest);
+        // A service may answer as soon as the declared length arrived, before the visitor's channel says EOF.
+        boolean last = requestFraming == RequestBodyFraming.FIXED && visitorBodyBytes == requestLength;
+        writeToTunnel(buffer, last ? this::afterBodySent : this::pumpRequest);
     }
 
     /** Puts the size line in the room left in front of the {@code n} body bytes and CRLF after them. */
     private static void frameChunk(ByteBuffer buffer, int n) {
         byte[] sizeLine = (Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII);
         int start = CHUNK_HEAD_ROOM - sizeLine.length;
+        buffer.limit(buffer.capacity());
         buffer.put(CRLF);
         buffer.limit(buffer.position());
         buffer.position(start);
@@ -209,7 +215,6 @@ public final class ProxyExchange {
 
     private void afterBodySent() {
         requestSent = true;
-        maybeFinish();
     }
 
     private void writeToTunnel(ByteBuffer bytes, Runnable next) {
@@ -219,11 +224,11 @@ public final class ProxyExchange {
             writePending = false;
             if (finished) {
                 releaseIdleBuffers();
-            } else if (responseDone) {
-                maybeFinish();
-            } else {
-                next.run();
+                return;
             }
+            next.run();
+            // A response that completed while this write was in flight waited for it to decide recycle or close.
+            maybeFinish();
         }, cause -> {
             writePending = false;
             onWriteFailed(cause);
@@ -556,7 +561,15 @@ public final class ProxyExchange {
     }
 
     private void onIoThread(Runnable task) {
-        ioThread.execute(() -> guarded(task));
+        try {
+            ioThread.execute(() -> guarded(task));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The server is stopping and the visitor's connection goes with it: only the tunnel is left to close.
+            TunnelConnection current = tunnel;
+            if (current != null) {
+                current.close();
+            }
+        }
     }
 
     private void guarded(Runnable task) {

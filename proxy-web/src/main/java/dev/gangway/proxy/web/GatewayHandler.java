@@ -68,6 +68,10 @@ public final class GatewayHandler implements HttpHandler {
                 // ways. Until then the visitor gets a clear answer instead of a half-working upgrade.
                 ErrorPage.send(exchange, VisitorError.upgradeNotSupported());
             } else {
+                // A tunnel's uploads are its service's business and they stream, so they are not capped (0 = no
+                // limit). This lifts the cap for chunked bodies; a Content-Length over the listener's max-post-size
+                // is refused by Undertow before any handler runs, so the listener must allow it (max-post-size=0).
+                exchange.setMaxEntitySize(0);
                 exchange.putAttachment(ROUTE, toTunnel);
                 tunnelHandler.handleRequest(exchange);
             }
@@ -80,6 +84,6 @@ public final class GatewayHandler implements HttpHandler {
         RequestBodyFraming framing = VisitorRequest.bodyFraming(exchange);
         byte[] head = VisitorRequest.head(exchange, route.target(), framing, rt.trustedProxies());
         new ProxyExchange(exchange, rt.factory(), route.key(), exchange.getRequestMethod().toString(), head,
-                framing, VisitorRequest.isIdempotent(exchange)).start();
+                framing, exchange.getRequestContentLength(), VisitorRequest.isIdempotent(exchange)).start();
     }
 }

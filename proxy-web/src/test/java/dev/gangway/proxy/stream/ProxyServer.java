@@ -8,6 +8,7 @@ import java.util.List;
 import dev.gangway.proxy.web.GatewayHandler;
 import dev.gangway.proxy.web.ProxyRuntime;
 import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
 
 /**
  * A standalone Undertow on a loopback port with the gateway handler in front of a stand-in "application" (the
@@ -32,6 +33,9 @@ final class ProxyServer implements AutoCloseable {
                 .addHttpListener(0, "127.0.0.1")
                 .setIoThreads(2)
                 .setWorkerThreads(8)
+                // As WildFly's listener must be configured (max-post-size=0): Undertow refuses a Content-Length over
+                // this limit before any handler runs.
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 0L)
                 .setHandler(handler)
                 .build();
         undertow.start();
