@@ -1,0 +1,169 @@
+package dev.gangway.connector.ssh;
+
+import dev.gangway.connector.api.TunnelException;
+import dev.gangway.connector.tunnel.ClientIds;
+import dev.gangway.connector.tunnel.Tunnel;
+import dev.gangway.connector.tunnel.TunnelKeys;
+import dev.gangway.connector.tunnel.TunnelStream;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The real OpenSSH client against the in-JVM server: OpenSSH's exact requests (env, no-more-sessions, keepalives,
+ * streamlocal and named tcpip forwards) must each get a proper answer. Skipped where /usr/bin/ssh is missing.
+ */
+class OpenSshClientTest {
+
+    private static final Path SSH = Path.of("/usr/bin/ssh");
+    private static final Path SSH_KEYGEN = Path.of("/usr/bin/ssh-keygen");
+
+    @TempDir
+    Path dir;
+
+    private SshTunnelServer server;
+    private Path identity;
+    private String clientId;
+    private final List<Process> processes = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        assumeTrue(Files.isExecutable(SSH) && Files.isExecutable(SSH_KEYGEN), "OpenSSH client not installed");
+        identity = dir.resolve("id_ed25519");
+        Process keygen = new ProcessBuilder(SSH_KEYGEN.toString(), "-q", "-t", "ed25519", "-N", "", "-f",
+                identity.toString()).redirectErrorStream(true).start();
+        assertEquals(0, keygen.waitFor());
+        String blob = Files.readString(Path.of(identity + ".pub")).trim().split("\\s+")[1];
+        clientId = ClientIds.fromKeyBlob(Base64.getDecoder().decode(blob));
+        server = TestSsh.start(TestSsh.settings(dir, AuthMode.OPEN, null));
+    }
+
+    @AfterEach
+    void stop() {
+        processes.forEach(Process::destroyForcibly);
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    @Test
+    void helloHoldsTheForwardsAndVisitorsReachTheService() throws Exception {
+        try (Backends.Backend echo = Backends.echo()) {
+            Process ssh = ssh("-o", "ServerAliveInterval=1", "-o", "SetEnv=FOO=bar",
+                    "-R", "/myapp#access=public:127.0.0.1:" + echo.port(),
+                    "-R", "named:80:127.0.0.1:" + echo.port(), "hello");
+            BufferedReader out = new BufferedReader(new InputStreamReader(ssh.getInputStream(), StandardCharsets.UTF_8));
+            String line = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return out.readLine();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }).get(20, TimeUnit.SECONDS);
+            JsonObject hello = Json.createReader(new StringReader(line)).readObject();
+            assertEquals(clientId, hello.getString("clientId"));
+            String key = TunnelKeys.key("myapp", clientId);
+            assertEquals("http://" + key + ".gw.test:8080/", hello.getJsonObject("tunnels").getString("/myapp#access=public"));
+            assertEquals("http://" + TunnelKeys.key("named", clientId) + ".gw.test:8080/",
+                    hello.getJsonObject("tunnels").getString("named"));
+
+            // Stays connected while holding tunnels, through several of its own keepalives.
+            Thread.sleep(2500);
+            assertTrue(ssh.isAlive(), "ssh exited: " + stderr(ssh));
+
+            assertEquals("ping through streamlocal\n", roundTrip(server.registry().find(key).orElseThrow(),
+                    "ping through streamlocal\n"));
+            assertEquals("ping through tcpip\n", roundTrip(
+                    server.registry().find(TunnelKeys.key("named", clientId)).orElseThrow(), "ping through tcpip\n"));
+
+            echo.close();
+            TunnelException refused = assertThrows(TunnelException.class,
+                    () -> server.registry().find(key).orElseThrow().openStream(TestSsh.TIMEOUT));
+            assertEquals(TunnelException.Reason.REFUSED_BY_CLIENT, refused.reason());
+
+            ssh.destroy();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!server.registry().all().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(server.registry().all().isEmpty());
+        }
+    }
+
+    @Test
+    void helloWithoutForwardsEndsTheClient() throws Exception {
+        Process ssh = ssh("hello");
+        assertTrue(ssh.waitFor(20, TimeUnit.SECONDS), "ssh did not exit");
+        assertEquals(0, ssh.exitValue(), stderr(ssh));
+        String out = new String(ssh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(out.startsWith("{\"clientId\":\"" + clientId + "\""), out);
+    }
+
+    @Test
+    void shellAndPtyAreRefusedWithoutAHang() throws Exception {
+        Process ssh = ssh("-tt");
+        assertTrue(ssh.waitFor(20, TimeUnit.SECONDS), "ssh did not exit");
+        assertTrue(ssh.exitValue() != 0);
+    }
+
+    private Process ssh(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(SSH.toString(), "-F", "/dev/null", "-i", identity.toString(),
+                "-o", "IdentitiesOnly=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+                "-o", "BatchMode=yes", "-o", "LogLevel=ERROR", "-o", "ExitOnForwardFailure=yes",
+                "-p", Integer.toString(server.port()), "-l", "env1"));
+        List<String> rest = new ArrayList<>(List.of(args));
+        int commandAt = rest.isEmpty() || rest.get(rest.size() - 1).startsWith("-") ? rest.size() : rest.size() - 1;
+        command.addAll(rest.subList(0, commandAt));
+        command.add("127.0.0.1");
+        command.addAll(rest.subList(commandAt, rest.size()));
+        Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        processes.add(process);
+        return process;
+    }
+
+    private static String stderr(Process process) throws Exception {
+        return process.isAlive() ? "" : new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    private static String roundTrip(Tunnel tunnel, String text) throws Exception {
+        TunnelStream stream = tunnel.openStream(TestSsh.TIMEOUT);
+        try {
+            StreamIo.writeAll(stream, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+            stream.shutdownOutput();
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            ByteBuffer buffer = ByteBuffer.allocate(1024);
+            while (true) {
+                buffer.clear();
+                int n = StreamIo.read(stream, buffer);
+                if (n < 0) {
+                    return all.toString(StandardCharsets.UTF_8);
+                }
+                all.write(buffer.array(), 0, n);
+            }
+        } finally {
+            stream.close();
+        }
+    }
+}
