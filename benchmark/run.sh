@@ -51,6 +51,8 @@ WRK_TIMEOUT=30s
 SAME_CIPHER=aes128-gcm@openssh.com
 
 START_EPOCH=$(date +%s)
+# Other work on the machine skews every figure; the section records how busy it was.
+LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 WORK=""
 # PIDs of what this script started, stopped in reverse order on exit.
 STARTED_PIDS=()
@@ -511,6 +513,7 @@ machine_description() {
     echo "- Java on PATH: $(java -version 2>&1 | head -1)"
     echo "- Gangway server JVM: ${GANGWAY_JVM:-not run}"
     echo "- OpenSSH: $(ssh -V 2>&1); nginx: $(/usr/sbin/nginx -v 2>&1 | sed 's/^nginx version: //'); wrk: $(wrk -v 2>&1 | head -1 | awk '{print $1, $2}')"
+    echo "- Load average (1/5/15 min) at start: $LOAD_AT_START; at end: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "- Settings: ${RUNS} runs x ${DURATION} s per figure (median), ${WARMUP} s warm-up per load, wrk ${WRK_THREADS} threads (1 for 1 connection), bodies ${SMALL_SIZE} B and ${BIG_SIZE} B"
 }
 
