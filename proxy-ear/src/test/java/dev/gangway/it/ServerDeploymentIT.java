@@ -55,7 +55,7 @@ class ServerDeploymentIT {
         assertEquals("${gangway.ssh.port:2222}", props.get("sshPort", "value").asString());
         assertEquals("${gangway.base-url:http://localhost:8080}", props.get("baseUrl", "value").asString());
         assertEquals("${gangway.auth-mode:open}", props.get("authMode", "value").asString());
-        assertEquals("${gangway.trusted-proxies:}", props.get("trustedProxies", "value").asString());
+        assertEquals("${gangway.trusted-proxies:,}", props.get("trustedProxies", "value").asString());
 
         ModelNode tunnels = ra.get("connection-definitions", "tunnels");
         assertEquals("java:/gangway/tunnels", tunnels.get("jndi-name").asString());
@@ -77,6 +77,7 @@ class ServerDeploymentIT {
         assertEquals(ItServer.baseUrl().toString(), resolvedProperty("baseUrl"));
         // Not overridden: the default after the colon.
         assertEquals("open", resolvedProperty("authMode"));
+        assertEquals(",", resolvedProperty("trustedProxies"));
     }
 
     @Test
