@@ -1,5 +1,7 @@
 package dev.gangway.proxy.stream;
 
+import java.util.concurrent.RejectedExecutionException;
+
 import io.undertow.server.ServerConnection;
 import io.undertow.util.AttachmentKey;
 import org.xnio.XnioIoThread;
@@ -27,8 +29,18 @@ final class VisitorConnectionWatch {
             connection.addCloseListener(closed -> {
                 Runnable action = created.current;
                 created.current = null;
-                if (action != null) {
+                if (action == null) {
+                    return;
+                }
+                if (Thread.currentThread() == ioThread) {
+                    action.run();
+                    return;
+                }
+                try {
                     ioThread.execute(action);
+                } catch (RejectedExecutionException e) {
+                    // The I/O thread is stopping with the server: nothing else runs for this exchange any more.
+                    action.run();
                 }
             });
             watch = created;
