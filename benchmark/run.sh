@@ -16,6 +16,8 @@
 #   BENCH_RESULTS=<repo>/benchmark/RESULTS.md   where the dated section is appended ("" = do not write)
 #   GANGWAY_SERVER=<repo>/wildfly-config/target/server   configured server to copy
 #   GANGWAY_EAR=<repo>/proxy-ear/target/proxy-ear.ear   application to deploy
+#   GANGWAY_CONFIG=<repo>/wildfly-config/target/pristine-configuration/standalone.xml   configuration as built
+#                         (used when present: the server dir's own may hold a deployment `wildfly:run` persisted)
 #   GANGWAY_JAVA_HOME     JDK the Gangway server runs on (default: what standalone.sh finds: JAVA_HOME or PATH)
 #   GANGWAY_JAVA_SIZING   heap flags for the server (WildFly's JBOSS_JAVA_SIZING, e.g. "-Xms1g -Xmx1g");
 #                         default: the server's standalone.conf
@@ -33,6 +35,7 @@ ROUTES=${BENCH_ROUTES:-direct openssh gangway}
 RESULTS_FILE=${BENCH_RESULTS-$BENCH_DIR/RESULTS.md}
 GANGWAY_SERVER=${GANGWAY_SERVER:-$REPO_DIR/wildfly-config/target/server}
 GANGWAY_EAR=${GANGWAY_EAR:-$REPO_DIR/proxy-ear/target/proxy-ear.ear}
+GANGWAY_CONFIG=${GANGWAY_CONFIG:-$REPO_DIR/wildfly-config/target/pristine-configuration/standalone.xml}
 
 BACKEND_PORT=${BENCH_BACKEND_PORT:-18480}
 FRONT_PORT=${BENCH_FRONT_PORT:-18481}
@@ -337,7 +340,7 @@ gangway_java() {
 }
 
 cli() {
-    "$WORK/gangway-server/bin/jboss-cli.sh" --controller=localhost:$GANGWAY_MGMT_PORT -c --command="$1" 2>/dev/null
+    "$WORK/gangway-server/bin/jboss-cli.sh" --controller=localhost:$GANGWAY_MGMT_PORT -c --commands="$1" 2>>"$WORK/cli.log"
 }
 
 start_gangway() {
@@ -347,7 +350,17 @@ start_gangway() {
     done
     log "copying the configured server to $WORK/gangway-server"
     cp -a "$GANGWAY_SERVER" "$WORK/gangway-server"
-    cp "$GANGWAY_EAR" "$WORK/gangway-server/standalone/deployments/"
+    # Start as built: the server dir may have been run (`mvn wildfly:run`), leaving a persisted deployment, a
+    # host key, logs and deployment markers behind. None of that belongs to this run.
+    local base=$WORK/gangway-server/standalone
+    rm -rf "$base/data" "$base/log" "$base/tmp" "$base/configuration/standalone_xml_history"
+    find "$base/deployments" -mindepth 1 ! -name README.txt -exec rm -rf {} +
+    if [[ -f $GANGWAY_CONFIG ]]; then
+        cp "$GANGWAY_CONFIG" "$base/configuration/standalone.xml"
+    elif grep -q '<deployment name=' "$base/configuration/standalone.xml"; then
+        die "$GANGWAY_SERVER's standalone.xml holds a persisted deployment and no pristine copy was found at $GANGWAY_CONFIG; rebuild wildfly-config"
+    fi
+    cp "$GANGWAY_EAR" "$base/deployments/"
     local env=(JBOSS_PIDFILE="$WORK/gangway.pid" LAUNCH_JBOSS_IN_BACKGROUND=1)
     [[ -n ${GANGWAY_JAVA_HOME:-} ]] && env+=(JAVA_HOME="$GANGWAY_JAVA_HOME")
     [[ -n ${GANGWAY_JAVA_SIZING:-} ]] && env+=(JBOSS_JAVA_SIZING="$GANGWAY_JAVA_SIZING")
@@ -377,11 +390,10 @@ start_gangway() {
 
 # "java.vm.version (vendor), heap max N MB (flags)": from the running server, so it is what was measured.
 gangway_jvm_description() {
-    local vm heap pid flags=""
-    vm=$(cli '/core-service=platform-mbean=type=runtime:read-attribute(name=vm-version)' |
-        sed -n 's/.*"result" => "\(.*\)".*/\1/p')
-    heap=$(cli '/core-service=platform-mbean=type=memory:read-attribute(name=heap-memory-usage)' |
-        sed -n 's/.*"max" => \([0-9]*\)L.*/\1/p')
+    local out vm heap pid flags=""
+    out=$(cli '/core-service=platform-mbean/type=runtime:read-attribute(name=vm-vendor),/core-service=platform-mbean/type=runtime:read-attribute(name=vm-version),/core-service=platform-mbean/type=memory:read-attribute(name=heap-memory-usage)' || true)
+    vm=$(sed -n 's/^ *"result" => "\(.*\)"$/\1/p' <<<"$out" | paste -sd' ' -)
+    heap=$(sed -n 's/.*"max" => \([0-9]*\)L.*/\1/p' <<<"$out")
     pid=$(cat "$WORK/gangway.pid" 2>/dev/null || true)
     [[ -n $pid ]] && flags=$(ps -o args= -p "$pid" | tr ' ' '\n' | grep -E '^-Xm[sx]|^-XX:\+Use.*GC' | tr '\n' ' ' || true)
     printf 'Java %s, max heap %s MB (%s)' "${vm:-?}" "$(( ${heap:-0} / 1024 / 1024 ))" "${flags% }"
@@ -474,8 +486,9 @@ measure() {
         local req bytes dur l50 l99 errs serrs
         read -r req bytes dur l50 l99 errs serrs <<<"$line"
         # A fast route that answers errors is not fast: flag runs with errors or short bodies.
-        if ((errs > 0 || serrs > 0)); then bad="errors,"; fi
-        if ((req == 0)) || ((bytes / req < min_bytes)); then bad+="short-bodies,"; fi
+        if ((errs > 0 || serrs > 0)); then bad="socket errors or non-2xx "; fi
+        # wrk counts every byte read, finished responses or not, so MB/s stands even when few responses finish.
+        if ((req == 0)); then bad+="no response completed "; elif ((bytes / req < min_bytes)); then bad+="short bodies "; fi
         rps+=("$(awk -v r="$req" -v d="$dur" 'BEGIN {printf "%.1f", r / (d / 1e6)}')")
         mbs+=("$(awk -v b="$bytes" -v d="$dur" 'BEGIN {printf "%.1f", b / (d / 1e6) / 1e6}')")
         p50+=("$(awk -v u="$l50" 'BEGIN {printf "%.3f", u / 1000}')")
@@ -486,7 +499,7 @@ measure() {
     R[$route:$load:mbs]=$(median "${mbs[@]}")
     R[$route:$load:p50]=$(median "${p50[@]}")
     R[$route:$load:p99]=$(median "${p99[@]}")
-    [[ -n $bad ]] && R[$route:flag]="${R[$route:flag]:-}$load:$bad "
+    [[ -n $bad ]] && R[$route:flag]="${R[$route:flag]:+${R[$route:flag]}; }$load: ${bad% }"
     return 0
 }
 
