@@ -49,9 +49,23 @@ public final class SshProcess implements AutoCloseable {
      */
     public static SshProcess start(SshKeyPair key, String envId, List<String> sshOptions, String... remoteCommand)
             throws IOException {
+        List<String> cmd = command(key, envId, sshOptions, remoteCommand);
+        Process process = new ProcessBuilder(cmd).start();
+        return new SshProcess(process, cmd);
+    }
+
+    /**
+     * The command line {@link #start} runs, for tests that run ssh their own way. The caller's options come before
+     * the defaults' {@code -o} values so that they win: ssh keeps the first value it sees of an option (e.g. a test
+     * may pass {@code -o ExitOnForwardFailure=no}).
+     */
+    public static List<String> command(SshKeyPair key, String envId, List<String> sshOptions,
+                                       String... remoteCommand) {
         List<String> cmd = new ArrayList<>(List.of(SSH,
                 "-F", "/dev/null",                  // no user or system client config
-                "-T",                               // never ask for a pty: the server refuses them
+                "-T"));                             // never ask for a pty unless told (-tt): the server refuses them
+        cmd.addAll(sshOptions);
+        cmd.addAll(List.of(
                 "-o", "StrictHostKeyChecking=no",
                 "-o", "UserKnownHostsFile=/dev/null",
                 "-o", "BatchMode=yes",
@@ -60,11 +74,9 @@ public final class SshProcess implements AutoCloseable {
                 "-o", "LogLevel=ERROR",             // no "Permanently added ..." noise in stderr
                 "-i", key.privateKey().toString(),
                 "-p", Integer.toString(ItServer.sshPort())));
-        cmd.addAll(sshOptions);
         cmd.add(envId + "@" + ItServer.HOST);
         cmd.addAll(List.of(remoteCommand));
-        Process process = new ProcessBuilder(cmd).start();
-        return new SshProcess(process, List.copyOf(cmd));
+        return List.copyOf(cmd);
     }
 
     /** The next line ssh printed on stdout (the remote command's output), waiting at most {@code timeout}. */
@@ -82,6 +94,11 @@ public final class SshProcess implements AutoCloseable {
             throw new TimeoutException("ssh still running after " + timeout + describe());
         }
         return process.exitValue();
+    }
+
+    /** The ssh process id, e.g. to freeze it with {@link Signals#stop(long)}. */
+    public long pid() {
+        return process.pid();
     }
 
     public boolean isAlive() {
