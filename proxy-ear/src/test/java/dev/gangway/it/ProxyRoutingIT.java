@@ -16,9 +16,7 @@ import java.net.ServerSocket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -31,6 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import com.sun.net.httpserver.HttpExchange;
 
 import dev.gangway.it.support.Backend;
+import dev.gangway.it.support.EchoService;
 import dev.gangway.it.support.GangwayDeployment;
 import dev.gangway.it.support.ItServer;
 import dev.gangway.it.support.OpenSshTunnel;
@@ -57,14 +56,15 @@ class ProxyRoutingIT {
 
     @Test
     void getByHostReachesTheBackendWithAFixedLengthResponse() throws Exception {
-        try (Backend backend = Backend.start(ProxyRoutingIT::echo);
+        try (Backend backend = Backend.start(EchoService::handle);
              OpenSshTunnel tunnel = OpenSshTunnel.open("app", backend.port());
              RawHttpConnection visitor = RawHttpConnection.open(READ_TIMEOUT_MS)) {
 
             var response = visitor.get(tunnel.host(), "/page?size=70000&seed=1");
 
             assertEquals(200, response.status(), response.bodyText());
-            assertArrayEquals(expectedEcho("GET", "/page?size=70000&seed=1", new byte[0], 70_000, 1), response.body());
+            assertArrayEquals(EchoService.expected("GET", "/page?size=70000&seed=1", new byte[0], 70_000, 1),
+                    response.body());
             assertEquals(response.body().length, response.head().contentLength(),
                     "a fixed-length response keeps its length");
             Backend.Request seen = backend.awaitRequest(5, TimeUnit.SECONDS);
@@ -75,7 +75,7 @@ class ProxyRoutingIT {
 
     @Test
     void getByHostWithAChunkedResponseArrivesWhole() throws Exception {
-        try (Backend backend = Backend.start(ProxyRoutingIT::echo);
+        try (Backend backend = Backend.start(EchoService::handle);
              OpenSshTunnel tunnel = OpenSshTunnel.open("app", backend.port());
              RawHttpConnection visitor = RawHttpConnection.open(READ_TIMEOUT_MS)) {
 
@@ -83,15 +83,15 @@ class ProxyRoutingIT {
             var response = visitor.get(tunnel.host(), target);
 
             assertEquals(200, response.status(), response.bodyText());
-            assertArrayEquals(expectedEcho("GET", target, new byte[0], 300_000, 2), response.body());
+            assertArrayEquals(EchoService.expected("GET", target, new byte[0], 300_000, 2), response.body());
             assertEquals(-1, response.head().contentLength(), "the service did not announce a length");
         }
     }
 
     @Test
     void postWithAFixedLengthBodyIsEchoedByteForByte() throws Exception {
-        byte[] upload = randomBytes(256 * 1024 + 17, 3);
-        try (Backend backend = Backend.start(ProxyRoutingIT::echo);
+        byte[] upload = EchoService.randomBytes(256 * 1024 + 17, 3);
+        try (Backend backend = Backend.start(EchoService::handle);
              OpenSshTunnel tunnel = OpenSshTunnel.open("app", backend.port())) {
 
             var response = Visitor.client().send(HttpRequest.newBuilder(ItServer.url("/upload"))
@@ -101,7 +101,7 @@ class ProxyRoutingIT {
                     HttpResponse.BodyHandlers.ofByteArray());
 
             assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
-            assertArrayEquals(expectedEcho("POST", "/upload", upload, 0, 0), response.body());
+            assertArrayEquals(EchoService.expected("POST", "/upload", upload, 0, 0), response.body());
             Backend.Request seen = backend.awaitRequest(5, TimeUnit.SECONDS);
             assertNotNull(seen, "the backend saw no request");
             assertEquals(Integer.toString(upload.length), seen.header("Content-Length"));
@@ -110,9 +110,10 @@ class ProxyRoutingIT {
 
     @Test
     void postWithAChunkedBodyIsEchoedByteForByteInAChunkedResponse() throws Exception {
-        byte[][] pieces = {randomBytes(1, 4), randomBytes(40_000, 5), randomBytes(100_000, 6), randomBytes(7, 7)};
+        byte[][] pieces = {EchoService.randomBytes(1, 4), EchoService.randomBytes(40_000, 5),
+                EchoService.randomBytes(100_000, 6), EchoService.randomBytes(7, 7)};
         ByteArrayOutputStream whole = new ByteArrayOutputStream();
-        try (Backend backend = Backend.start(ProxyRoutingIT::echo);
+        try (Backend backend = Backend.start(EchoService::handle);
              OpenSshTunnel tunnel = OpenSshTunnel.open("app", backend.port());
              RawHttpConnection visitor = RawHttpConnection.open(READ_TIMEOUT_MS)) {
 
@@ -129,13 +130,14 @@ class ProxyRoutingIT {
 
             assertEquals(200, response.status(), response.bodyText());
             assertTrue(response.head().chunked(), "the service's chunked response reaches the visitor chunked");
-            assertArrayEquals(expectedEcho("POST", "/upload?chunked", whole.toByteArray(), 0, 0), response.body());
+            assertArrayEquals(EchoService.expected("POST", "/upload?chunked", whole.toByteArray(), 0, 0),
+                    response.body());
         }
     }
 
     @Test
     void hostIsMatchedCaseInsensitively() throws Exception {
-        try (Backend backend = Backend.start(ProxyRoutingIT::echo);
+        try (Backend backend = Backend.start(EchoService::handle);
              OpenSshTunnel tunnel = OpenSshTunnel.open("app", backend.port())) {
             String upperHost = ("APP-" + tunnel.clientId() + ".LOCALHOST:" + ItServer.httpPort())
                     .toUpperCase(Locale.ROOT);
@@ -154,7 +156,7 @@ class ProxyRoutingIT {
 
     @Test
     void pathRoutingOnTheProxyHostStripsThePrefixAndKeepsTheQuery() throws Exception {
-        try (Backend backend = Backend.start(ProxyRoutingIT::echo);
+        try (Backend backend = Backend.start(EchoService::handle);
              OpenSshTunnel tunnel = OpenSshTunnel.open("app", backend.port())) {
             String proxyHost = "proxy." + ItServer.baseUrl().getHost() + ":" + ItServer.httpPort();
 
@@ -170,7 +172,7 @@ class ProxyRoutingIT {
 
     @Test
     void pathRoutingIsNotOfferedOnTheBaseHost() throws Exception {
-        try (Backend backend = Backend.start(ProxyRoutingIT::echo);
+        try (Backend backend = Backend.start(EchoService::handle);
              OpenSshTunnel tunnel = OpenSshTunnel.open("app", backend.port())) {
 
             var response = Visitor.get(BASE_HOST, "/proxy/" + tunnel.key() + "/deep/path");
@@ -293,23 +295,23 @@ class ProxyRoutingIT {
 
     @Test
     void severalRequestsShareOneVisitorConnection() throws Exception {
-        try (Backend backend = Backend.start(ProxyRoutingIT::echo);
+        try (Backend backend = Backend.start(EchoService::handle);
              OpenSshTunnel tunnel = OpenSshTunnel.open("app", backend.port());
              RawHttpConnection visitor = RawHttpConnection.open(READ_TIMEOUT_MS)) {
 
             for (int i = 0; i < 6; i++) {
                 String target = "/keep/" + i + (i % 2 == 0 ? "?size=5000&seed=" + i : "?chunked&size=20000&seed=" + i);
                 if (i == 3) {
-                    byte[] body = randomBytes(10_000, 30);
+                    byte[] body = EchoService.randomBytes(10_000, 30);
                     visitor.send("POST", target, tunnel.host(), body, "Content-Length", Integer.toString(body.length));
                     var response = visitor.readResponse();
                     assertEquals(200, response.status(), response.bodyText());
-                    assertArrayEquals(expectedEcho("POST", target, body, 20_000, i), response.body());
+                    assertArrayEquals(EchoService.expected("POST", target, body, 20_000, i), response.body());
                 } else {
                     var response = visitor.get(tunnel.host(), target);
                     assertEquals(200, response.status(), "request " + i + ": " + response.bodyText());
                     int size = i % 2 == 0 ? 5_000 : 20_000;
-                    assertArrayEquals(expectedEcho("GET", target, new byte[0], size, i), response.body(),
+                    assertArrayEquals(EchoService.expected("GET", target, new byte[0], size, i), response.body(),
                             "request " + i);
                 }
             }
@@ -322,29 +324,6 @@ class ProxyRoutingIT {
     }
 
     // ---- the backend's handlers
-
-    /**
-     * Answers {@code <METHOD> <uri>\n}, then the request body, then {@code size} bytes of the pattern {@code seed}
-     * (query parameters); chunked when the query says {@code chunked}, fixed-length otherwise.
-     */
-    private static void echo(HttpExchange exchange) throws IOException {
-        byte[] requestBody = exchange.getRequestBody().readAllBytes();
-        String uri = exchange.getRequestURI().toString();
-        String query = exchange.getRequestURI().getRawQuery();
-        int size = intParam(query, "size");
-        int seed = intParam(query, "seed");
-        byte[] body = expectedEcho(exchange.getRequestMethod(), uri, requestBody, size, seed);
-        boolean chunked = query != null && Arrays.asList(query.split("&")).contains("chunked");
-        exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
-        exchange.sendResponseHeaders(200, chunked ? 0 : body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            // In pieces, so that a chunked response really has several chunks.
-            for (int off = 0; off < body.length; off += 16 * 1024) {
-                out.write(body, off, Math.min(16 * 1024, body.length - off));
-                out.flush();
-            }
-        }
-    }
 
     /** Answers with end-to-end and hop-by-hop headers of its own. */
     private static void hopByHopService(HttpExchange exchange) throws IOException {
@@ -360,32 +339,6 @@ class ProxyRoutingIT {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
         }
-    }
-
-    private static byte[] expectedEcho(String method, String uri, byte[] requestBody, int size, int seed) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes((method + " " + uri + "\n").getBytes(StandardCharsets.UTF_8));
-        out.writeBytes(requestBody);
-        out.writeBytes(randomBytes(size, seed));
-        return out.toByteArray();
-    }
-
-    private static int intParam(String query, String name) {
-        if (query == null) {
-            return 0;
-        }
-        for (String pair : query.split("&")) {
-            if (pair.startsWith(name + "=")) {
-                return Integer.parseInt(pair.substring(name.length() + 1));
-            }
-        }
-        return 0;
-    }
-
-    private static byte[] randomBytes(int size, int seed) {
-        byte[] bytes = new byte[size];
-        new Random(seed).nextBytes(bytes);
-        return bytes;
     }
 
     /** A loopback port nothing listens on (bound once by us, then released). */

@@ -160,6 +160,11 @@ public final class RawHttpConnection implements AutoCloseable {
         return new FixedInputStream(length);
     }
 
+    /** The connection's raw output, e.g. to stream a large request body after {@link #send}. */
+    public OutputStream output() {
+        return out;
+    }
+
     /** The connection's raw input, e.g. to read to end of stream after a broken response. */
     public InputStream rawInput() {
         return in;

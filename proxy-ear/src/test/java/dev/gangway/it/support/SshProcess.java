@@ -101,6 +101,15 @@ public final class SshProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /**
+     * Kills ssh at once (SIGKILL), as when a laptop's client crashes: no SSH disconnect is sent, the kernel just
+     * closes its socket.
+     */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(5, TimeUnit.SECONDS);
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
