@@ -18,6 +18,12 @@ public final class Poll {
      */
     public static <T> T until(Duration timeout, String what, Callable<T> probe, Predicate<? super T> done)
             throws Exception {
+        return until(timeout, INTERVAL, what, probe, done);
+    }
+
+    /** As {@link #until(Duration, String, Callable, Predicate)}, for probes too costly to run every 50 ms. */
+    public static <T> T until(Duration timeout, Duration interval, String what, Callable<T> probe,
+                              Predicate<? super T> done) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             T last = probe.call();
@@ -27,7 +33,7 @@ public final class Poll {
             if (System.nanoTime() - deadline > 0) {
                 throw new AssertionError("not " + what + " within " + timeout + "; last seen: " + last);
             }
-            Thread.sleep(INTERVAL.toMillis());
+            Thread.sleep(interval.toMillis());
         }
     }
 }
