@@ -247,6 +247,7 @@ class ProxyRoutingIT {
         try (Backend backend = Backend.start(ProxyRoutingIT::hopByHopService);
              OpenSshTunnel tunnel = OpenSshTunnel.open("app", backend.port());
              RawHttpConnection visitor = RawHttpConnection.open(READ_TIMEOUT_MS)) {
+            assertServiceSendsItsHopByHopHeaders(backend);
 
             var response = visitor.get(tunnel.host(), "/headers",
                     "Connection", "keep-alive, X-Visitor-Hop",
@@ -324,6 +325,18 @@ class ProxyRoutingIT {
     }
 
     // ---- the backend's handlers
+
+    /** Without the proxy, the service's hop-by-hop headers do reach a client: the test above is not vacuous. */
+    private static void assertServiceSendsItsHopByHopHeaders(Backend backend) throws Exception {
+        try (RawHttpConnection direct = RawHttpConnection.open(backend.port(), READ_TIMEOUT_MS)) {
+            var head = direct.get("localhost", "/headers").head();
+            assertEquals("service-secret", head.header("X-Service-Hop"));
+            assertEquals("X-Service-Hop", head.header("Connection"));
+            assertEquals("timeout=99", head.header("Keep-Alive"));
+            assertEquals("backend", head.header("Proxy-Agent"));
+        }
+        assertNotNull(backend.awaitRequest(5, TimeUnit.SECONDS), "the direct request was not recorded");
+    }
 
     /** Answers with end-to-end and hop-by-hop headers of its own. */
     private static void hopByHopService(HttpExchange exchange) throws IOException {

@@ -73,9 +73,14 @@ public final class RawHttpConnection implements AutoCloseable {
 
     /** Connects to the IT server's HTTP port; reads time out after {@code readTimeoutMillis}. */
     public static RawHttpConnection open(int readTimeoutMillis) throws IOException {
+        return open(ItServer.httpPort(), readTimeoutMillis);
+    }
+
+    /** Connects to another loopback port, e.g. straight to a {@link Backend} to see what it sends. */
+    public static RawHttpConnection open(int port, int readTimeoutMillis) throws IOException {
         Socket socket = new Socket();
         try {
-            socket.connect(new InetSocketAddress(ItServer.HOST, ItServer.httpPort()), 10_000);
+            socket.connect(new InetSocketAddress(ItServer.HOST, port), 10_000);
             socket.setSoTimeout(readTimeoutMillis);
             socket.setTcpNoDelay(true);
             return new RawHttpConnection(socket);
