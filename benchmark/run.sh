@@ -62,7 +62,18 @@ STARTED_PIDS=()
 GANGWAY_STARTED=false
 
 log() { printf '%s [bench] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+# Once a route has been measured, a later failure still reports (and records) what was measured, naming the
+# failure, then exits non-zero. Only the main shell reports: die also runs inside $(...) subshells.
+REPORT_ON_DIE=false
+die() {
+    log "ERROR: $*"
+    if [[ $REPORT_ON_DIE == true && $BASHPID == "$$" ]]; then
+        REPORT_ON_DIE=false
+        SKIPPED="${SKIPPED:+$SKIPPED; }the run stopped early: $*"
+        report
+    fi
+    exit 1
+}
 
 # ---------------------------------------------------------------------------------------------------------------
 # Cleanup: everything this script started, and nothing else (by PID, never by name).
@@ -360,7 +371,8 @@ start_gangway() {
     elif grep -q '<deployment name=' "$base/configuration/standalone.xml"; then
         die "$GANGWAY_SERVER's standalone.xml holds a persisted deployment and no pristine copy was found at $GANGWAY_CONFIG; rebuild wildfly-config"
     fi
-    cp "$GANGWAY_EAR" "$base/deployments/"
+    # Always under this name: the resource adapter's configuration points at "proxy-ear.ear#ssh-connector.rar".
+    cp "$GANGWAY_EAR" "$base/deployments/proxy-ear.ear"
     local env=(JBOSS_PIDFILE="$WORK/gangway.pid" LAUNCH_JBOSS_IN_BACKGROUND=1)
     [[ -n ${GANGWAY_JAVA_HOME:-} ]] && env+=(JAVA_HOME="$GANGWAY_JAVA_HOME")
     [[ -n ${GANGWAY_JAVA_SIZING:-} ]] && env+=(JBOSS_JAVA_SIZING="$GANGWAY_JAVA_SIZING")
@@ -375,7 +387,7 @@ start_gangway() {
     local deployments=$WORK/gangway-server/standalone/deployments deadline=$((SECONDS + 240))
     while [[ ! -e $deployments/proxy-ear.ear.deployed ]]; do
         [[ -e $deployments/proxy-ear.ear.failed ]] &&
-            die "the EAR failed to deploy: $(cat "$deployments/proxy-ear.ear.failed") (server log: $WORK/gangway-server/standalone/log/server.log)"
+            die "the EAR failed to deploy: $(tr '\n' ' ' <"$deployments/proxy-ear.ear.failed" | cut -c1-300) (server log: $WORK/gangway-server/standalone/log/server.log)"
         ((SECONDS < deadline)) || die "the EAR was not deployed within 240 s (log: $WORK/gangway-console.log)"
         sleep 0.5
     done
@@ -478,10 +490,12 @@ measure() {
     esac
     local min_bytes=$SMALL_SIZE
     [[ $load == big16 ]] && min_bytes=$BIG_SIZE
-    ((WARMUP > 0)) && wrk_once "$url_base$path" "$host" "$conns" "$WARMUP" >/dev/null
+    if ((WARMUP > 0)); then
+        wrk_once "$url_base$path" "$host" "$conns" "$WARMUP" >/dev/null || die "wrk failed on $route $load warm-up"
+    fi
     local rps=() mbs=() p50=() p99=() i line bad=""
     for i in $(seq 1 "$RUNS"); do
-        line=$(wrk_once "$url_base$path" "$host" "$conns" "$DURATION")
+        line=$(wrk_once "$url_base$path" "$host" "$conns" "$DURATION") || die "wrk failed on $route $load (see $WORK/wrk.log)"
         [[ -n $line ]] || die "no figures from wrk for $route $load (see $WORK/wrk.log)"
         local req bytes dur l50 l99 errs serrs
         read -r req bytes dur l50 l99 errs serrs <<<"$line"
@@ -507,6 +521,7 @@ measure_route() {
     local route=$1 label=$2 url_base=$3 host=${4:-}
     ROUTE_ORDER+=("$route")
     R[$route:label]=$label
+    REPORT_ON_DIE=true
     log "measuring $label"
     local load
     for load in small16 big16 small1; do
@@ -565,10 +580,11 @@ latency_line() {
 }
 
 report() {
+    [[ ${#ROUTE_ORDER[@]} -gt 0 ]] || return 0
     local elapsed=$(($(date +%s) - START_EPOCH))
     local section
     section=$(
-        echo "## Run of $(date -u '+%Y-%m-%d %H:%M UTC') (commit $(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo '?'))"
+        echo "## Run of $(date -u '+%Y-%m-%d %H:%M UTC') (commit $(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo '?'))${SKIPPED:+ — incomplete}"
         echo
         machine_description
         echo
