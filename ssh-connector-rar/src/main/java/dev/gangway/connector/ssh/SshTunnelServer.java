@@ -66,6 +66,7 @@ public final class SshTunnelServer {
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(SshTunnelServer.class.getClassLoader());
         try {
+            EdDsaProvider.keepPrivate();
             KeyPair hostKey = HostKeys.loadOrCreate(settings.hostKeyFile());
             ClientKeyAuthenticator authenticator = ClientKeyAuthenticator.forSettings(settings);
             ExecCommands commands = new ExecCommands(registry, settings.baseUrl(), settings.takeoverCheckTimeout(),
