@@ -32,7 +32,7 @@ public final class ManagementApi {
      *
      * @param operation e.g. {@code read-resource}
      * @param address   alternating keys and values, e.g. {@code "subsystem", "resource-adapters"}
-     * @param params    alternating parameter names and values (booleans, numbers or strings)
+     * @param params    alternating parameter names and values (booleans, numbers, strings or model nodes)
      */
     public static ModelNode execute(String operation, String[] address, Object... params) throws IOException {
         ModelNode op = new ModelNode();
@@ -44,7 +44,9 @@ public final class ManagementApi {
         for (int i = 0; i < params.length; i += 2) {
             Object value = params[i + 1];
             ModelNode p = op.get((String) params[i]);
-            if (value instanceof Boolean b) {
+            if (value instanceof ModelNode node) {
+                p.set(node);
+            } else if (value instanceof Boolean b) {
                 p.set(b);
             } else if (value instanceof Integer n) {
                 p.set(n);
