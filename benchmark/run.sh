@@ -5,7 +5,8 @@
 #   direct          wrk -> backend
 #   openssh+nginx   wrk -> nginx (keepalive upstream) -> sshd -R forwarded port -> ssh client -> backend
 #   gangway         wrk -> WildFly/Gangway HTTP -> SSH channel -> stock ssh -R client -> backend
-# Both SSH routes run twice: with the stock client's default cipher and with both on aes128-gcm@openssh.com.
+# Both SSH routes run once per cipher in BENCH_CIPHERS: by default twice, with the stock client's default cipher
+# and with both clients on aes128-gcm@openssh.com.
 #
 # Usage: sudo benchmark/run.sh            (root: it installs nginx/openssh-server/wrk when missing, runs sshd)
 # Settings (environment):
@@ -13,6 +14,7 @@
 #   BENCH_RUNS=3          measured runs per figure; the figure is their median
 #   BENCH_WARMUP=5        seconds of unmeasured load per route and load before measuring (JIT, connection pools)
 #   BENCH_ROUTES="direct openssh gangway"   which routes to run
+#   BENCH_CIPHERS="default aes128-gcm@openssh.com"   one pass of both SSH routes per entry ("default" = no -c)
 #   BENCH_RESULTS=<repo>/benchmark/RESULTS.md   where the dated section is appended ("" = do not write)
 #   GANGWAY_SERVER=<repo>/wildfly-config/target/server   configured server to copy
 #   GANGWAY_EAR=<repo>/proxy-ear/target/proxy-ear.ear   application to deploy
@@ -50,8 +52,9 @@ SMALL_SIZE=100
 BIG_SIZE=$((4 * 1024 * 1024))
 WRK_THREADS=2
 WRK_TIMEOUT=30s
-# The SSH routes' second pass: both clients forced onto the same cipher, so the comparison is about the proxies.
-SAME_CIPHER=aes128-gcm@openssh.com
+# One pass of both SSH routes per cipher. "default": the stock client's choice, as a team would run it; a named
+# cipher puts both clients on it, so that the comparison is about the proxies.
+read -r -a CIPHERS <<<"${BENCH_CIPHERS:-default aes128-gcm@openssh.com}"
 
 START_EPOCH=$(date +%s)
 # Other work on the machine skews every figure; the section records how busy it was.
@@ -591,10 +594,9 @@ report() {
         results_table
         echo
         echo "Ratios (same run):"
-        ratio_line gangway-default openssh-default
-        ratio_line gangway-gcm openssh-gcm
-        latency_line gangway-default
-        latency_line gangway-gcm
+        local c
+        for c in "${CIPHERS[@]}"; do ratio_line "gangway-$c" "openssh-$c"; done
+        for c in "${CIPHERS[@]}"; do latency_line "gangway-$c"; done
         [[ -n ${SKIPPED:-} ]] && echo "- Not run: $SKIPPED"
         echo
         echo "Total runtime: ${elapsed} s."
@@ -606,6 +608,8 @@ report() {
         log "appended to $RESULTS_FILE"
     fi
 }
+
+pass_label() { [[ $1 == default ]] && echo "default cipher" || echo "-c ${1%@openssh.com}"; }
 
 # ---------------------------------------------------------------------------------------------------------------
 main() {
@@ -628,14 +632,11 @@ main() {
     if [[ " $ROUTES " == *" openssh "* ]]; then
         start_sshd
         start_front_nginx
-        local pass cipher
-        for pass in default gcm; do
-            cipher=default
-            [[ $pass == gcm ]] && cipher=$SAME_CIPHER
-            start_openssh_tunnel "openssh-$pass" "$cipher"
-            R[openssh-$pass:cipher]=$ROUTE_CIPHER
-            measure_route "openssh-$pass" "OpenSSH+nginx ($( [[ $pass == default ]] && echo 'default cipher' || echo '-c aes128-gcm'))" \
-                "http://127.0.0.1:$FRONT_PORT"
+        local cipher
+        for cipher in "${CIPHERS[@]}"; do
+            start_openssh_tunnel "openssh-$cipher" "$cipher"
+            R[openssh-$cipher:cipher]=$ROUTE_CIPHER
+            measure_route "openssh-$cipher" "OpenSSH+nginx ($(pass_label "$cipher"))" "http://127.0.0.1:$FRONT_PORT"
             stop_ssh_client
         done
     fi
@@ -646,13 +647,11 @@ main() {
             log "skipping $SKIPPED"
         else
             start_gangway
-            local pass cipher
-            for pass in default gcm; do
-                cipher=default
-                [[ $pass == gcm ]] && cipher=$SAME_CIPHER
-                start_gangway_tunnel "gangway-$pass" "$cipher"
-                R[gangway-$pass:cipher]=$ROUTE_CIPHER
-                measure_route "gangway-$pass" "Gangway ($( [[ $pass == default ]] && echo 'default cipher' || echo '-c aes128-gcm'))" \
+            local cipher
+            for cipher in "${CIPHERS[@]}"; do
+                start_gangway_tunnel "gangway-$cipher" "$cipher"
+                R[gangway-$cipher:cipher]=$ROUTE_CIPHER
+                measure_route "gangway-$cipher" "Gangway ($(pass_label "$cipher"))" \
                     "http://127.0.0.1:$GANGWAY_HTTP_PORT" "$GANGWAY_HOST"
                 stop_pid "$SSH_PID"
             done
@@ -662,4 +661,6 @@ main() {
     report
 }
 
-main "$@"
+# On one line, so that bash has read it whole before running: editing this file during a run cannot then
+# feed the running shell a shifted remainder.
+main "$@"; exit $?
