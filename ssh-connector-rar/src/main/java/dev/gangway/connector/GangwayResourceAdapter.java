@@ -79,6 +79,10 @@ public class GangwayResourceAdapter implements ResourceAdapter {
     @ConfigProperty(defaultValue = "false", description = "Accept ssh-rsa (SHA-1) signatures from old clients")
     private Boolean allowSha1Rsa = false;
 
+    @ConfigProperty(description = "Comma-separated SSH ciphers offered, in order of preference. "
+            + "Empty: aes128-gcm@openssh.com,aes256-gcm@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr")
+    private String sshCiphers = "";
+
     @ConfigProperty(description = "Comma-separated addresses or CIDR blocks of proxies whose X-Forwarded-* headers are believed")
     private String trustedProxies = "";
 
@@ -157,7 +161,8 @@ public class GangwayResourceAdapter implements ResourceAdapter {
                     Duration.ofSeconds(positive("keepaliveIntervalSeconds", keepaliveIntervalSeconds)),
                     positive("keepaliveMaxMissed", keepaliveMaxMissed),
                     Duration.ofSeconds(positive("takeoverCheckTimeoutSeconds", takeoverCheckTimeoutSeconds)),
-                    Boolean.TRUE.equals(allowSha1Rsa));
+                    Boolean.TRUE.equals(allowSha1Rsa),
+                    parseList(sshCiphers).isEmpty() ? SshSettings.defaultCiphers() : parseList(sshCiphers));
         } catch (IllegalArgumentException e) {
             throw ConnectorLogger.LOG.invalidSetting(e.getMessage(), e);
         }
@@ -235,6 +240,8 @@ public class GangwayResourceAdapter implements ResourceAdapter {
     public void setTakeoverCheckTimeoutSeconds(Integer v) { this.takeoverCheckTimeoutSeconds = v; }
     public Boolean getAllowSha1Rsa() { return allowSha1Rsa; }
     public void setAllowSha1Rsa(Boolean allowSha1Rsa) { this.allowSha1Rsa = allowSha1Rsa; }
+    public String getSshCiphers() { return sshCiphers; }
+    public void setSshCiphers(String sshCiphers) { this.sshCiphers = sshCiphers; }
     public String getTrustedProxies() { return trustedProxies; }
     public void setTrustedProxies(String trustedProxies) { this.trustedProxies = trustedProxies; }
 

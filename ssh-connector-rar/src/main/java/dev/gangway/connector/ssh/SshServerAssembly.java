@@ -35,7 +35,7 @@ final class SshServerAssembly {
         server.setPort(settings.port());
         server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
         server.setSignatureFactories(SshAlgorithms.signatures(settings.allowSha1Rsa()));
-        server.setCipherFactories(SshAlgorithms.ciphers());
+        server.setCipherFactories(SshAlgorithms.ciphers(settings.ciphers()));
 
         // Public key only: the only method advertised, the only authenticator set.
         server.setUserAuthFactories(List.<UserAuthFactory>of(UserAuthPublicKeyFactory.INSTANCE));

@@ -3,6 +3,7 @@ package dev.gangway.connector.ssh;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -18,10 +19,11 @@ import java.util.Objects;
  * @param keepaliveMaxMissed   unanswered probes before the client is dropped
  * @param takeoverCheckTimeout how long a name's current holder has to answer the liveness probe
  * @param allowSha1Rsa         accept {@code ssh-rsa} (SHA-1) signatures
+ * @param ciphers              cipher names offered, e.g. {@code aes128-gcm@openssh.com}; see {@link SshAlgorithms}
  */
 public record SshSettings(String bindAddress, int port, URI baseUrl, Path hostKeyFile, AuthMode authMode,
                           Path authorizedKeysFile, Duration keepaliveInterval, int keepaliveMaxMissed,
-                          Duration takeoverCheckTimeout, boolean allowSha1Rsa) {
+                          Duration takeoverCheckTimeout, boolean allowSha1Rsa, List<String> ciphers) {
 
     public SshSettings {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -36,8 +38,17 @@ public record SshSettings(String bindAddress, int port, URI baseUrl, Path hostKe
         if (authMode == AuthMode.AUTHORIZED_KEYS && authorizedKeysFile == null) {
             throw new IllegalArgumentException("authMode authorized-keys needs authorizedKeysFile");
         }
+        ciphers = List.copyOf(ciphers);
+        if (ciphers.isEmpty()) {
+            throw new IllegalArgumentException("sshCiphers names no cipher");
+        }
         if (keepaliveMaxMissed < 1) {
             throw new IllegalArgumentException("keepaliveMaxMissed must be at least 1");
         }
+    }
+
+    /** The ciphers offered when the operator names none (the reasons are in {@link SshAlgorithms}). */
+    public static List<String> defaultCiphers() {
+        return SshAlgorithms.DEFAULT_CIPHERS;
     }
 }

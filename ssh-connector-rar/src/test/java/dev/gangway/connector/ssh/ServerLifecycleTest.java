@@ -1,6 +1,9 @@
 package dev.gangway.connector.ssh;
 
 import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.cipher.BuiltinCiphers;
+import org.apache.sshd.common.kex.KexProposalOption;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.signature.BuiltinSignatures;
@@ -48,7 +51,7 @@ class ServerLifecycleTest {
             SshSettings base = TestSsh.settings(dir, AuthMode.OPEN, null);
             SshTunnelServer server = new SshTunnelServer(new SshSettings(base.bindAddress(), taken.getLocalPort(),
                     base.baseUrl(), base.hostKeyFile(), AuthMode.OPEN, null, base.keepaliveInterval(), 3,
-                    base.takeoverCheckTimeout(), false), new dev.gangway.connector.tunnel.TunnelRegistry(
+                    base.takeoverCheckTimeout(), false, base.ciphers()), new dev.gangway.connector.tunnel.TunnelRegistry(
                     base.baseUrl(), base.takeoverCheckTimeout()));
             Exception failure = assertThrows(Exception.class, server::start);
             assertTrue(failure.getMessage().contains(Integer.toString(taken.getLocalPort())), failure.getMessage());
@@ -63,6 +66,32 @@ class ServerLifecycleTest {
         Files.writeString(hostKey, "not a key");
         assertThrows(Exception.class, () -> TestSsh.start(TestSsh.settings(dir, AuthMode.OPEN, null)));
         assertEquals("not a key", Files.readString(hostKey));
+    }
+
+    @Test
+    void clientPreferringChaChaGetsAnAesCipher() throws Exception {
+        SshTunnelServer server = TestSsh.start(TestSsh.settings(dir, AuthMode.OPEN, null));
+        SshClient client = TestSsh.client();
+        // OpenSSH's own preference order: MINA's pure-Java ChaCha20 must not be what a stock client gets.
+        client.setCipherFactories(List.of(BuiltinCiphers.cc20p1305_openssh, BuiltinCiphers.aes128ctr,
+                BuiltinCiphers.aes128gcm));
+        try (ClientSession session = TestSsh.login(client, server.port(), "env1", TestSsh.ed25519())) {
+            String negotiated = session.getNegotiatedKexParameter(KexProposalOption.S2CENC);
+            assertTrue(negotiated.startsWith("aes"), negotiated);
+        } finally {
+            client.stop();
+            server.stop();
+        }
+    }
+
+    @Test
+    void unknownCipherFailsTheStartNamingIt() throws Exception {
+        SshSettings base = TestSsh.settings(dir, AuthMode.OPEN, null);
+        Exception failure = assertThrows(Exception.class, () -> TestSsh.start(new SshSettings(base.bindAddress(), 0,
+                base.baseUrl(), base.hostKeyFile(), AuthMode.OPEN, null, base.keepaliveInterval(), 3,
+                base.takeoverCheckTimeout(), false, List.of("aes128-gcm@openssh.com", "rot13"))));
+        assertTrue(failure.getMessage().contains("'rot13'"), failure.getMessage());
+        assertEquals(0, gangwayThreads());
     }
 
     @Test
@@ -81,7 +110,7 @@ class ServerLifecycleTest {
         SshSettings base = TestSsh.settings(dir.resolve("b"), AuthMode.OPEN, null);
         SshTunnelServer lenient = TestSsh.start(new SshSettings(base.bindAddress(), 0, base.baseUrl(),
                 base.hostKeyFile(), AuthMode.OPEN, null, base.keepaliveInterval(), 3, base.takeoverCheckTimeout(),
-                true));
+                true, base.ciphers()));
         try {
             TestSsh.login(sha1, lenient.port(), "env1", rsa).close();
         } finally {
