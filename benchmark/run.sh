@@ -256,11 +256,12 @@ start_ssh_client() {
     STARTED_PIDS+=("$SSH_PID")
 }
 
-# The cipher the connection negotiated, as ssh -v reports it.
+# The cipher (and MAC, unless the cipher is an AEAD one) the connection negotiated, as ssh -v reports it.
 negotiated_cipher() {
     local label=$1 deadline=$((SECONDS + 20)) c=""
     while ((SECONDS < deadline)); do
-        c=$(sed -n 's/.*kex: server->client cipher: \([^ ]*\).*/\1/p' "$WORK/ssh-$label.err" | head -1)
+        c=$(sed -n 's/.*kex: server->client cipher: \([^ ]*\) MAC: \([^ ]*\).*/\1 + \2/p' "$WORK/ssh-$label.err" |
+            sed 's/ + <implicit>$//' | head -1)
         [[ -n $c ]] && break
         sleep 0.2
     done
@@ -546,7 +547,7 @@ machine_description() {
     echo "- OpenSSH: $(ssh -V 2>&1); nginx: $(/usr/sbin/nginx -v 2>&1 | sed 's/^nginx version: //'); wrk: $(wrk -v 2>&1 | head -1 | awk '{print $1, $2}')"
     echo "- Load average (1/5/15 min) at start: $LOAD_AT_START; at end: $(cut -d' ' -f1-3 /proc/loadavg)"
     if awk -v l="${LOAD_AT_START%% *}" -v n="$(nproc)" 'BEGIN {exit !(l > n / 2)}'; then
-        echo "- **Busy machine**: other work was running when this run started (1-min load ${LOAD_AT_START%% *} on $(nproc) cores); compare routes within this section only, not its absolute figures with quiet runs"
+        echo "- **Busy machine**: the machine was not idle when this run started (1-min load ${LOAD_AT_START%% *} on $(nproc) cores); compare routes within this section only, not its absolute figures with quiet runs"
     fi
     echo "- Settings: ${RUNS} runs x ${DURATION} s per figure (median), ${WARMUP} s warm-up per load, wrk ${WRK_THREADS} threads (1 for 1 connection), bodies ${SMALL_SIZE} B and ${BIG_SIZE} B"
 }
