@@ -84,6 +84,13 @@ final class Backends {
         @Override
         public void close() throws IOException {
             listener.close();
+            // The kernel keeps the listening socket (and accepts into its backlog) until the thread blocked in
+            // accept() has left the call: only then does "closed" mean "refuses connections".
+            try {
+                acceptor.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
