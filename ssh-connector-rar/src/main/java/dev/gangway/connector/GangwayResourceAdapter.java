@@ -80,7 +80,7 @@ public class GangwayResourceAdapter implements ResourceAdapter {
     private Boolean allowSha1Rsa = false;
 
     @ConfigProperty(description = "Comma-separated SSH ciphers offered, in order of preference. "
-            + "Empty: aes128-gcm@openssh.com,aes256-gcm@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr")
+            + "Empty: aes128-ctr,aes192-ctr,aes256-ctr,aes128-gcm@openssh.com,aes256-gcm@openssh.com")
     private String sshCiphers = "";
 
     @ConfigProperty(description = "Comma-separated addresses or CIDR blocks of proxies whose X-Forwarded-* headers are believed")
