@@ -40,6 +40,14 @@ public record VisitorError(int status, String message) {
         return new VisitorError(502, "The service behind the tunnel closed the connection without a response");
     }
 
+    /**
+     * A private tunnel ({@code access=private}) while visitor sign-in is not built yet: closed to everyone rather than
+     * open to everyone, since its owner asked for it not to be public.
+     */
+    public static VisitorError privateTunnel() {
+        return new VisitorError(401, "This tunnel is private, and this Gangway version cannot sign visitors in yet");
+    }
+
     public static VisitorError upgradeNotSupported() {
         return new VisitorError(501, "Protocol upgrades (WebSocket, Upgrade: tcp) are not supported yet");
     }

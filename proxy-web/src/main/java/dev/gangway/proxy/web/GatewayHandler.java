@@ -1,8 +1,12 @@
 package dev.gangway.proxy.web;
 
+import java.util.ArrayDeque;
+import java.util.Optional;
 import java.util.function.Supplier;
 
+import dev.gangway.connector.api.TunnelAccess;
 import dev.gangway.connector.api.TunnelConnectionFactory;
+import dev.gangway.connector.api.TunnelInfo;
 import dev.gangway.proxy.http.RequestBodyFraming;
 import dev.gangway.proxy.http.VisitorError;
 import dev.gangway.proxy.log.ProxyLogger;
@@ -13,6 +17,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.HttpContinueReadHandler;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
+import io.undertow.util.Methods;
 
 /**
  * The first handler a request meets in this deployment: routes it to a tunnel, answers the health probe, answers
@@ -61,8 +66,15 @@ public final class GatewayHandler implements HttpHandler {
         } else if (route instanceof Route.UnknownHost) {
             ErrorPage.send(exchange, VisitorError.unknownHost());
         } else if (route instanceof Route.ToTunnel toTunnel) {
-            if (rt.factory().findTunnel(toTunnel.key()).isEmpty()) {
+            Optional<TunnelInfo> tunnel = rt.factory().findTunnel(toTunnel.key());
+            if (tunnel.isEmpty()) {
                 ErrorPage.send(exchange, VisitorError.noTunnel());
+            } else if (tunnel.get().access() == TunnelAccess.PRIVATE && !Methods.OPTIONS.equals(exchange.getRequestMethod())) {
+                // PROTOCOL.md: OPTIONS always passes; credentials (Preevy JWTs, single sign-on) come with issue #4.
+                if ("basic".equals(exchange.getQueryParameters().getOrDefault("_preevy_auth_hint", new ArrayDeque<>()).peekFirst())) {
+                    exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Basic realm=\"" + toTunnel.key() + "\"");
+                }
+                ErrorPage.send(exchange, VisitorError.privateTunnel());
             } else if (VisitorRequest.wantsUpgrade(exchange)) {
                 // The place for WebSocket and Upgrade: tcp: forward the head, and on a 101 splice raw bytes both
                 // ways. Until then the visitor gets a clear answer instead of a half-working upgrade.

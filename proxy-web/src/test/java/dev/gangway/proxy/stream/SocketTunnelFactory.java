@@ -44,17 +44,24 @@ final class SocketTunnelFactory implements TunnelConnectionFactory {
         this.settings = new GatewaySettings(URI.create(baseUrl), trustedProxies);
     }
 
+    private final Map<String, TunnelAccess> access = new ConcurrentHashMap<>();
+
     void register(String key, InetSocketAddress backend) {
+        register(key, backend, TunnelAccess.PUBLIC);
+    }
+
+    void register(String key, InetSocketAddress backend, TunnelAccess tunnelAccess) {
         backends.put(key, backend);
+        access.put(key, tunnelAccess);
     }
 
     @Override
     public Optional<TunnelInfo> findTunnel(String tunnelKey) {
-        return backends.containsKey(tunnelKey) ? Optional.of(info(tunnelKey)) : Optional.empty();
+        return backends.containsKey(tunnelKey) ? Optional.of(info(tunnelKey, access.get(tunnelKey))) : Optional.empty();
     }
 
-    private static TunnelInfo info(String key) {
-        return new TunnelInfo(key, "abc12345", "env", "/" + key, TunnelAccess.PUBLIC, null, null,
+    private static TunnelInfo info(String key, TunnelAccess tunnelAccess) {
+        return new TunnelInfo(key, "abc12345", "env", "/" + key, tunnelAccess, null, null,
                 "http://" + key + ".gw.test/", Instant.now());
     }
 
@@ -73,7 +80,7 @@ final class SocketTunnelFactory implements TunnelConnectionFactory {
             AsynchronousSocketChannel channel = AsynchronousSocketChannel.open();
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             channel.connect(backend).get(5, TimeUnit.SECONDS);
-            SocketTunnelConnection connection = new SocketTunnelConnection(this, info(tunnelKey), channel);
+            SocketTunnelConnection connection = new SocketTunnelConnection(this, info(tunnelKey, access.get(tunnelKey)), channel);
             opened.add(connection);
             return connection;
         } catch (ExecutionException e) {
