@@ -30,13 +30,22 @@ public final class OpenSshTunnel implements AutoCloseable {
      * @param name a name that is its own DNS label (lower case letters, digits, {@code -})
      */
     public static OpenSshTunnel open(String name, int port) throws Exception {
+        return open(name, "", port);
+    }
+
+    /**
+     * As {@link #open(String, int)}, with request-string parameters appended to the name, e.g.
+     * {@code #access=private}.
+     */
+    public static OpenSshTunnel open(String name, String parameters, int port) throws Exception {
         SshKeyPair key = SshKeyPair.ed25519();
         SshProcess ssh = null;
+        String request = "/" + name + parameters;
         try {
-            ssh = SshProcess.start(key, name + "-env", List.of("-R", "/" + name + ":localhost:" + port), "hello");
+            ssh = SshProcess.start(key, name + "-env", List.of("-R", request + ":localhost:" + port), "hello");
             ModelNode hello = ModelNode.fromJSONString(ssh.awaitLine(HELLO_TIMEOUT));
-            if (!hello.hasDefined("tunnels", "/" + name)) {
-                throw new IOException("hello does not list tunnel /" + name + ": " + hello.toJSONString(true)
+            if (!hello.hasDefined("tunnels", request)) {
+                throw new IOException("hello does not list tunnel " + request + ": " + hello.toJSONString(true)
                         + ssh.describe());
             }
             return new OpenSshTunnel(key, ssh, name + "-" + key.clientId());
