@@ -13,6 +13,9 @@
 #   BENCH_DURATION=10     seconds per measured wrk run
 #   BENCH_RUNS=3          measured runs per figure; the figure is their median
 #   BENCH_WARMUP=5        seconds of unmeasured load per route and load before measuring (JIT, connection pools)
+#   BENCH_JVM_WARMUP=30   seconds of unmeasured load once after the Gangway server starts, before its first pass: a
+#                         JVM compiles its hot path with C2 only after minutes of work on 2 busy cores, and a
+#                         long-running server is warm; the native routes need none
 #   BENCH_ROUTES="direct openssh gangway"   which routes to run
 #   BENCH_CIPHERS="default aes128-gcm@openssh.com"   one pass of both SSH routes per entry ("default" = no -c)
 #   BENCH_RESULTS=<repo>/benchmark/RESULTS.md   where the dated section is appended ("" = do not write)
@@ -33,6 +36,7 @@ REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
 DURATION=${BENCH_DURATION:-10}
 RUNS=${BENCH_RUNS:-3}
 WARMUP=${BENCH_WARMUP:-5}
+JVM_WARMUP=${BENCH_JVM_WARMUP:-30}
 ROUTES=${BENCH_ROUTES:-direct openssh gangway}
 RESULTS_FILE=${BENCH_RESULTS-$BENCH_DIR/RESULTS.md}
 GANGWAY_SERVER=${GANGWAY_SERVER:-$REPO_DIR/wildfly-config/target/server}
@@ -549,7 +553,7 @@ machine_description() {
     if awk -v l="${LOAD_AT_START%% *}" -v n="$(nproc)" 'BEGIN {exit !(l > n / 2)}'; then
         echo "- **Busy machine**: the machine was not idle when this run started (1-min load ${LOAD_AT_START%% *} on $(nproc) cores); compare routes within this section only, not its absolute figures with quiet runs"
     fi
-    echo "- Settings: ${RUNS} runs x ${DURATION} s per figure (median), ${WARMUP} s warm-up per load, wrk ${WRK_THREADS} threads (1 for 1 connection), bodies ${SMALL_SIZE} B and ${BIG_SIZE} B"
+    echo "- Settings: ${RUNS} runs x ${DURATION} s per figure (median), ${WARMUP} s warm-up per load (and ${JVM_WARMUP} s once for the Gangway JVM), wrk ${WRK_THREADS} threads (1 for 1 connection), bodies ${SMALL_SIZE} B and ${BIG_SIZE} B"
 }
 
 fmt() { [[ -n ${1:-} ]] && echo "$1" || echo "-"; }
@@ -652,6 +656,13 @@ main() {
             for cipher in "${CIPHERS[@]}"; do
                 start_gangway_tunnel "gangway-$cipher" "$cipher"
                 R[gangway-$cipher:cipher]=$ROUTE_CIPHER
+                if [[ $cipher == "${CIPHERS[0]}" ]] && ((JVM_WARMUP > 0)); then
+                    log "warming the Gangway JVM for $JVM_WARMUP s before measuring it"
+                    wrk_once "http://127.0.0.1:$GANGWAY_HTTP_PORT/small.bin" "$GANGWAY_HOST" 16 $((JVM_WARMUP * 2 / 3)) >/dev/null \
+                        || die "wrk failed warming the Gangway JVM"
+                    wrk_once "http://127.0.0.1:$GANGWAY_HTTP_PORT/big.bin" "$GANGWAY_HOST" 16 $((JVM_WARMUP / 3)) >/dev/null \
+                        || die "wrk failed warming the Gangway JVM"
+                fi
                 measure_route "gangway-$cipher" "Gangway ($(pass_label "$cipher"))" \
                     "http://127.0.0.1:$GANGWAY_HTTP_PORT" "$GANGWAY_HOST"
                 stop_pid "$SSH_PID"

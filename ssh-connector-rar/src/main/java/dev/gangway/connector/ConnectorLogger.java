@@ -30,8 +30,8 @@ public interface ConnectorLogger extends BasicLogger {
     @Message(id = 1002, value = "Gangway SSH connector setting is invalid: %s. Fix it in /subsystem=resource-adapters/resource-adapter=gangway and reload")
     ResourceAdapterInternalException invalidSetting(String problem, @Cause Throwable cause);
 
-    @Message(id = 1003, value = "Gangway SSH connector cannot listen for SSH on %s:%d (%s). Free the port or change sshPort/sshBindAddress, then reload")
-    ResourceAdapterInternalException cannotListen(String bindAddress, int port, String reason, @Cause Throwable cause);
+    @Message(id = 1003, value = "Gangway SSH connector could not start its SSH server on %s:%d: %s. Fix what it names (a port in use: free it or change sshPort/sshBindAddress; an unreadable host key or authorized keys file: fix or remove the file), then reload")
+    ResourceAdapterInternalException cannotStart(String bindAddress, int port, String reason, @Cause Throwable cause);
 
     @LogMessage(level = WARN)
     @Message(id = 1004, value = "Stopping the SSH server did not finish cleanly (%s); its threads were interrupted. If it repeats, take a thread dump during undeploy and report it")

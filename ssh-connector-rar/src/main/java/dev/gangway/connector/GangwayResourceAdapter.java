@@ -102,7 +102,7 @@ public class GangwayResourceAdapter implements ResourceAdapter {
             server.start();
         } catch (IOException | RuntimeException e) {
             server.stop();
-            throw ConnectorLogger.LOG.cannotListen(settings.bindAddress(), settings.port(), String.valueOf(e.getMessage()), e);
+            throw ConnectorLogger.LOG.cannotStart(settings.bindAddress(), settings.port(), String.valueOf(e.getMessage()), e);
         }
         running = new Running(server, registry, gateway);
         ConnectorLogger.LOG.started(settings.bindAddress(), server.port(), settings.baseUrl().toString(),
