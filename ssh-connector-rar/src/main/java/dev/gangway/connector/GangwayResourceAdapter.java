@@ -155,6 +155,7 @@ public class GangwayResourceAdapter implements ResourceAdapter {
                 throw new IllegalArgumentException("baseUrl '" + baseUrl + "' must be an absolute http(s) URL with a host name");
             }
             AuthMode mode = AuthMode.parse(authMode);
+            List<String> ciphers = parseList(sshCiphers);
             Path keys = authorizedKeysFile == null || authorizedKeysFile.isBlank() ? null : Path.of(authorizedKeysFile.trim());
             return new SshSettings(require("sshBindAddress", sshBindAddress).trim(), positiveOrZero("sshPort", sshPort),
                     base, hostKeyPath(), mode, keys,
@@ -162,7 +163,7 @@ public class GangwayResourceAdapter implements ResourceAdapter {
                     positive("keepaliveMaxMissed", keepaliveMaxMissed),
                     Duration.ofSeconds(positive("takeoverCheckTimeoutSeconds", takeoverCheckTimeoutSeconds)),
                     Boolean.TRUE.equals(allowSha1Rsa),
-                    parseList(sshCiphers).isEmpty() ? SshSettings.defaultCiphers() : parseList(sshCiphers));
+                    ciphers.isEmpty() ? SshSettings.defaultCiphers() : ciphers);
         } catch (IllegalArgumentException e) {
             throw ConnectorLogger.LOG.invalidSetting(e.getMessage(), e);
         }

@@ -1,6 +1,6 @@
 package dev.gangway.proxy.web;
 
-import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -71,7 +71,8 @@ public final class GatewayHandler implements HttpHandler {
                 ErrorPage.send(exchange, VisitorError.noTunnel());
             } else if (tunnel.get().access() == TunnelAccess.PRIVATE && !Methods.OPTIONS.equals(exchange.getRequestMethod())) {
                 // PROTOCOL.md: OPTIONS always passes; credentials (Preevy JWTs, single sign-on) come with issue #4.
-                if ("basic".equals(exchange.getQueryParameters().getOrDefault("_preevy_auth_hint", new ArrayDeque<>()).peekFirst())) {
+                Deque<String> hint = exchange.getQueryParameters().get("_preevy_auth_hint");
+                if (hint != null && "basic".equals(hint.peekFirst())) {
                     exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Basic realm=\"" + toTunnel.key() + "\"");
                 }
                 ErrorPage.send(exchange, VisitorError.privateTunnel());
