@@ -86,6 +86,18 @@ public class GangwayResourceAdapter implements ResourceAdapter {
     @ConfigProperty(description = "Comma-separated addresses or CIDR blocks of proxies whose X-Forwarded-* headers are believed")
     private String trustedProxies = "";
 
+    @ConfigProperty(defaultValue = "600", description = "Seconds a visitor's request or upgraded stream (WebSocket) may "
+            + "move no byte in either direction before it is closed; 0 for never")
+    private Integer visitorIdleTimeoutSeconds = 600;
+
+    @ConfigProperty(defaultValue = "0", description = "Seconds a visitor's request may take from its start to the end "
+            + "of its response; 0 for no limit. Upgraded streams are bounded by the idle timeout only")
+    private Integer maxRequestTimeSeconds = 0;
+
+    @ConfigProperty(defaultValue = "120", description = "Seconds an authenticated SSH connection may hold no tunnel "
+            + "before it is closed; 0 for never")
+    private Integer tunnellessSessionTimeoutSeconds = 120;
+
     private volatile Running running;
 
     /** What exists only while the adapter is started; replaced as a whole so readers see all of it or none. */
@@ -95,7 +107,7 @@ public class GangwayResourceAdapter implements ResourceAdapter {
     @Override
     public void start(BootstrapContext context) throws ResourceAdapterInternalException {
         SshSettings settings = sshSettings();
-        GatewaySettings gateway = new GatewaySettings(settings.baseUrl(), parseList(trustedProxies));
+        GatewaySettings gateway = gatewaySettings(settings);
         TunnelRegistry registry = new TunnelRegistry(settings.baseUrl(), settings.takeoverCheckTimeout());
         SshTunnelServer server = new SshTunnelServer(settings, registry);
         try {
@@ -163,7 +175,18 @@ public class GangwayResourceAdapter implements ResourceAdapter {
                     positive("keepaliveMaxMissed", keepaliveMaxMissed),
                     Duration.ofSeconds(positive("takeoverCheckTimeoutSeconds", takeoverCheckTimeoutSeconds)),
                     Boolean.TRUE.equals(allowSha1Rsa),
-                    ciphers.isEmpty() ? SshSettings.defaultCiphers() : ciphers);
+                    ciphers.isEmpty() ? SshSettings.defaultCiphers() : ciphers,
+                    Duration.ofSeconds(positiveOrZero("tunnellessSessionTimeoutSeconds", tunnellessSessionTimeoutSeconds)));
+        } catch (IllegalArgumentException e) {
+            throw ConnectorLogger.LOG.invalidSetting(e.getMessage(), e);
+        }
+    }
+
+    private GatewaySettings gatewaySettings(SshSettings settings) throws ResourceAdapterInternalException {
+        try {
+            return new GatewaySettings(settings.baseUrl(), parseList(trustedProxies),
+                    Duration.ofSeconds(positiveOrZero("visitorIdleTimeoutSeconds", visitorIdleTimeoutSeconds)),
+                    Duration.ofSeconds(positiveOrZero("maxRequestTimeSeconds", maxRequestTimeSeconds)));
         } catch (IllegalArgumentException e) {
             throw ConnectorLogger.LOG.invalidSetting(e.getMessage(), e);
         }
@@ -245,6 +268,12 @@ public class GangwayResourceAdapter implements ResourceAdapter {
     public void setSshCiphers(String sshCiphers) { this.sshCiphers = sshCiphers; }
     public String getTrustedProxies() { return trustedProxies; }
     public void setTrustedProxies(String trustedProxies) { this.trustedProxies = trustedProxies; }
+    public Integer getVisitorIdleTimeoutSeconds() { return visitorIdleTimeoutSeconds; }
+    public void setVisitorIdleTimeoutSeconds(Integer v) { this.visitorIdleTimeoutSeconds = v; }
+    public Integer getMaxRequestTimeSeconds() { return maxRequestTimeSeconds; }
+    public void setMaxRequestTimeSeconds(Integer v) { this.maxRequestTimeSeconds = v; }
+    public Integer getTunnellessSessionTimeoutSeconds() { return tunnellessSessionTimeoutSeconds; }
+    public void setTunnellessSessionTimeoutSeconds(Integer v) { this.tunnellessSessionTimeoutSeconds = v; }
 
     // The JCA spec asks a resource adapter JavaBean for equals/hashCode; one adapter instance exists per
     // deployment and its identity is what the container compares, so identity semantics are the honest ones.

@@ -6,8 +6,9 @@ import java.util.List;
 
 /**
  * The request head sent to the service: request line with the routed target, the visitor's end-to-end headers,
- * {@code X-Forwarded-*}, and the body framing chosen for the service. Always HTTP/1.1: the proxy, not the visitor,
- * speaks on the tunnel connection.
+ * {@code X-Forwarded-*}, the body framing chosen for the service and, for a protocol upgrade the gateway carries,
+ * the {@code Upgrade} and {@code Connection} pair (hop-by-hop, so rebuilt for this hop rather than passed on).
+ * Always HTTP/1.1: the proxy, not the visitor, speaks on the tunnel connection.
  */
 public final class RequestHeadWriter {
 
@@ -19,13 +20,16 @@ public final class RequestHeadWriter {
     private RequestHeadWriter() {
     }
 
+    /**
+     * @param upgrade the protocol to ask the service to switch to ({@code websocket}, {@code tcp}), or {@code null}
+     */
     public static byte[] write(String method, String target, List<HeaderField> visitorHeaders,
-                               VisitorFacts visitor, RequestBodyFraming framing) {
+                               VisitorFacts visitor, RequestBodyFraming framing, String upgrade) {
         requireClean(method, "method");
         requireClean(target, "request target");
         StringBuilder head = new StringBuilder(512);
         head.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
-        for (HeaderField field : headersFor(visitorHeaders, visitor, framing)) {
+        for (HeaderField field : headersFor(visitorHeaders, visitor, framing, upgrade)) {
             head.append(field.name()).append(": ").append(field.value()).append("\r\n");
         }
         head.append("\r\n");
@@ -35,7 +39,12 @@ public final class RequestHeadWriter {
     /** The header fields of the forwarded request, in order. Visible for tests. */
     static List<HeaderField> headersFor(List<HeaderField> visitorHeaders, VisitorFacts visitor,
                                         RequestBodyFraming framing) {
-        List<HeaderField> out = new ArrayList<>(visitorHeaders.size() + 5);
+        return headersFor(visitorHeaders, visitor, framing, null);
+    }
+
+    static List<HeaderField> headersFor(List<HeaderField> visitorHeaders, VisitorFacts visitor,
+                                        RequestBodyFraming framing, String upgrade) {
+        List<HeaderField> out = new ArrayList<>(visitorHeaders.size() + 7);
         String forwardedFor = null;
         String forwardedProto = null;
         String forwardedPort = null;
@@ -66,7 +75,9 @@ public final class RequestHeadWriter {
             forwardedHost = null;
         }
         out.add(new HeaderField(X_FORWARDED_FOR, join(forwardedFor, visitor.peerAddress())));
-        out.add(new HeaderField(X_FORWARDED_PROTO, forwardedProto != null ? forwardedProto : visitor.scheme()));
+        String proto = forwardedProto != null ? forwardedProto : visitor.scheme();
+        boolean webSocket = "websocket".equalsIgnoreCase(upgrade);
+        out.add(new HeaderField(X_FORWARDED_PROTO, webSocket ? webSocketScheme(proto) : proto));
         out.add(new HeaderField(X_FORWARDED_PORT,
                 forwardedPort != null ? forwardedPort : Integer.toString(visitor.port())));
         String host = forwardedHost != null ? forwardedHost : visitor.host();
@@ -76,7 +87,19 @@ public final class RequestHeadWriter {
         if (framing == RequestBodyFraming.CHUNKED) {
             out.add(new HeaderField("Transfer-Encoding", "chunked"));
         }
+        if (upgrade != null) {
+            out.add(new HeaderField("Connection", "Upgrade"));
+            out.add(new HeaderField("Upgrade", upgrade));
+        }
         return out;
+    }
+
+    /** PROTOCOL.md: a WebSocket handshake is forwarded as {@code ws}/{@code wss}, as Preevy's proxy does. */
+    private static String webSocketScheme(String proto) {
+        if (proto.equalsIgnoreCase("https")) {
+            return "wss";
+        }
+        return proto.equalsIgnoreCase("http") ? "ws" : proto;
     }
 
     private static String join(String list, String value) {

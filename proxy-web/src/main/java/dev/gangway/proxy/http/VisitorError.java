@@ -48,8 +48,19 @@ public record VisitorError(int status, String message) {
         return new VisitorError(401, "This tunnel is private, and this Gangway version cannot sign visitors in yet");
     }
 
-    public static VisitorError upgradeNotSupported() {
-        return new VisitorError(501, "Protocol upgrades (WebSocket, Upgrade: tcp) are not supported yet");
+    /** An {@code Upgrade} to a protocol the gateway does not carry (it carries WebSocket and {@code tcp}). */
+    public static VisitorError unsupportedUpgrade() {
+        return new VisitorError(501, "This gateway carries WebSocket and Upgrade: tcp upgrades only");
+    }
+
+    /** Nothing moved either way for the visitor idle timeout, before the service answered. */
+    public static VisitorError idleTimeout() {
+        return new VisitorError(504, "The service behind the tunnel did not answer in time");
+    }
+
+    /** The exchange reached the maximum request time before the service answered. */
+    public static VisitorError requestTimeout() {
+        return new VisitorError(504, "The request took longer than this gateway allows");
     }
 
     public static VisitorError notReady() {

@@ -67,4 +67,22 @@ public interface ProxyLogger extends BasicLogger {
     @LogMessage(level = Logger.Level.DEBUG)
     @Message(id = 2105, value = "The service behind tunnel %s closed the connection without a response; answered 502")
     void noResponse(String tunnelKey, @Cause Throwable cause);
+
+    @LogMessage(level = Logger.Level.DEBUG)
+    @Message(id = 2106, value = "The tunnel connection of an upgraded stream to tunnel %s broke; the visitor's "
+            + "connection was closed")
+    void upgradedStreamBroke(String tunnelKey, @Cause Throwable cause);
+
+    @LogMessage(level = Logger.Level.DEBUG)
+    @Message(id = 2107, value = "An %2$s to tunnel %1$s moved no byte for the visitor idle timeout and was closed")
+    void idleTimeout(String tunnelKey, String what);
+
+    @LogMessage(level = Logger.Level.DEBUG)
+    @Message(id = 2108, value = "An exchange with tunnel %s timed out: %s")
+    void exchangeTimedOut(String tunnelKey, String message);
+
+    @LogMessage(level = Logger.Level.DEBUG)
+    @Message(id = 2109, value = "Refused an upgrade to '%s' for tunnel %s: not a protocol this gateway carries; "
+            + "answered 501")
+    void unsupportedUpgrade(String protocols, String tunnelKey);
 }

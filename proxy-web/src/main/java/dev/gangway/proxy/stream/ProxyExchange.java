@@ -22,6 +22,7 @@ import dev.gangway.proxy.log.ProxyLogger;
 import dev.gangway.proxy.web.ErrorPage;
 import io.undertow.connector.PooledByteBuffer;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import org.xnio.IoUtils;
 import org.xnio.XnioIoThread;
@@ -39,7 +40,16 @@ import org.xnio.channels.StreamSourceChannel;
  *
  * <p>Back-pressure: the next visitor read starts only from the previous tunnel write's callback, and the next
  * tunnel read only once the visitor's channel took the last bytes. Two pooled buffers are in use at most, one
- * per direction, and each is released once no operation refers to it any more.
+ * per direction, and each is released once no operation refers to it any more. Whatever the visitor's channel
+ * buffered is flushed whenever the tunnel has nothing more at hand, so a streamed response (server-sent events, a
+ * chunked stream) reaches the visitor as the service writes it.
+ *
+ * <p>Timeouts ({@link StreamTimeouts}): an idle timer that every transfer pushes back, and a deadline for the whole
+ * exchange; either ends the exchange with 504 before the response head, or by closing the visitor's connection after.
+ *
+ * <p>Upgrades: a request that asked for one ({@link ForwardedRequest#upgrade()}) and got the service's 101 ends here
+ * as an HTTP exchange, and the same tunnel connection goes on as an {@link UpgradeSplice} once Undertow has sent the
+ * 101 to the visitor. Any other answer to it is relayed as an ordinary response.
  */
 public final class ProxyExchange {
 
@@ -51,12 +61,13 @@ public final class ProxyExchange {
     private final HttpServerExchange exchange;
     private final XnioIoThread ioThread;
     private final TunnelConnectionFactory factory;
+    private final ForwardedRequest request;
     private final String tunnelKey;
-    private final String method;
-    private final byte[] requestHead;
     private final RequestBodyFraming requestFraming;
-    private final long requestLength;
-    private final boolean idempotent;
+    private final StreamTimeouts timeouts;
+    private final IoThreadHop hop;
+    private final StreamTimer idleTimer;
+    private final StreamTimer deadline;
 
     private final Runnable visitorClosed = this::onVisitorClosed;
 
@@ -84,23 +95,28 @@ public final class ProxyExchange {
     private ByteBuffer visitorOutput;
     private StreamSinkChannel responseChannel;
     private boolean responseDone;
+    /** The service answered the upgrade with 101; the splice starts once the request is fully sent. */
+    private boolean upgradeAccepted;
 
-    public ProxyExchange(HttpServerExchange exchange, TunnelConnectionFactory factory, String tunnelKey,
-                         String method, byte[] requestHead, RequestBodyFraming requestFraming, long requestLength,
-                         boolean idempotent) {
+    public ProxyExchange(HttpServerExchange exchange, TunnelConnectionFactory factory, ForwardedRequest request,
+                         StreamTimeouts timeouts) {
         this.exchange = exchange;
         this.ioThread = exchange.getIoThread();
         this.factory = factory;
-        this.tunnelKey = tunnelKey;
-        this.method = method;
-        this.requestHead = requestHead;
-        this.requestFraming = requestFraming;
-        this.requestLength = requestLength;
-        this.idempotent = idempotent;
+        this.request = request;
+        this.tunnelKey = request.tunnelKey();
+        this.requestFraming = request.framing();
+        this.timeouts = timeouts;
+        this.hop = new IoThreadHop(ioThread, this::guarded, this::closeTunnelOnly);
+        this.idleTimer = StreamTimer.idle(ioThread, timeouts.idle(), () -> onTimeout(VisitorError.idleTimeout()));
+        this.deadline = StreamTimer.deadline(ioThread, timeouts.maxRequestTime(),
+                () -> onTimeout(VisitorError.requestTimeout()));
     }
 
-    /** Starts the exchange from the handler; the rest happens asynchronously. */
+    /** Starts the exchange from the handler, on the visitor's I/O thread; the rest happens asynchronously. */
     public void start() {
+        idleTimer.start();
+        deadline.start();
         // getConnection may wait for the pool and for the client to accept a channel: never on an I/O thread.
         exchange.dispatch(exchange.getConnection().getWorker(), this::connect);
     }
@@ -114,14 +130,14 @@ public final class ProxyExchange {
         } catch (TunnelException e) {
             VisitorError error = VisitorError.of(e);
             ProxyLogger.VISITOR.noConnection(tunnelKey, e.reason().name(), e.getMessage(), error.status());
-            onIoThread(() -> fail(error));
+            hop.run(() -> fail(error));
             return;
         } catch (RuntimeException e) {
             ProxyLogger.ROOT.unexpectedFailure(tunnelKey, e);
-            onIoThread(() -> fail(VisitorError.internal()));
+            hop.run(() -> fail(VisitorError.internal()));
             return;
         }
-        onIoThread(() -> begin(connection));
+        hop.run(() -> begin(connection));
     }
 
     // ---- the exchange (I/O thread from here on)
@@ -141,12 +157,12 @@ public final class ProxyExchange {
         if (responseBuffer == null) {
             responseBuffer = exchange.getConnection().getByteBufferPool().allocate();
         }
-        writeToTunnel(ByteBuffer.wrap(requestHead), this::afterHeadWritten);
+        writeToTunnel(ByteBuffer.wrap(request.head()), this::afterHeadWritten);
         readFromTunnel();
     }
 
     private void afterHeadWritten() {
-        if (requestFraming == RequestBodyFraming.NONE || requestLength == 0) {
+        if (requestFraming == RequestBodyFraming.NONE || request.length() == 0) {
             requestSent = true;
             return;
         }
@@ -197,7 +213,7 @@ public final class ProxyExchange {
             buffer.flip();
         }
         // A service may answer as soon as the declared length arrived, before the visitor's channel says EOF.
-        boolean last = requestFraming == RequestBodyFraming.FIXED && visitorBodyBytes == requestLength;
+        boolean last = requestFraming == RequestBodyFraming.FIXED && visitorBodyBytes == request.length();
         writeToTunnel(buffer, last ? this::afterBodySent : this::pumpRequest);
     }
 
@@ -226,9 +242,12 @@ public final class ProxyExchange {
                 releaseIdleBuffers();
                 return;
             }
+            idleTimer.touch();
             next.run();
-            // A response that completed while this write was in flight waited for it to decide recycle or close.
+            // A response that completed (or an upgrade the service accepted) while this write was in flight
+            // waited for it: to decide recycle or close, or to hand a fully sent request over to the splice.
             maybeFinish();
+            maybeUpgrade();
         }, cause -> {
             writePending = false;
             onWriteFailed(cause);
@@ -265,6 +284,7 @@ public final class ProxyExchange {
                 onTunnelEnd(null);
             } else {
                 anyResponseByte = true;
+                idleTimer.touch();
                 buffer.flip();
                 tunnelInput = buffer;
                 processResponse();
@@ -295,6 +315,10 @@ public final class ProxyExchange {
                         readFromTunnel();
                         return;
                     }
+                    if (parsed.status() == 101) {
+                        acceptUpgrade(parsed);
+                        return;
+                    }
                     if (!parsed.isInterim()) {
                         startResponse(parsed);
                     }
@@ -309,6 +333,11 @@ public final class ProxyExchange {
                 if (body != null) {
                     visitorOutput = body;
                 } else if (!bodyComplete()) {
+                    // Nothing more at hand: what the visitor's channel holds goes out now, not when a buffer fills
+                    // (an event stream may wait minutes for its next event).
+                    if (!flushVisitor()) {
+                        return;
+                    }
                     readFromTunnel();
                     return;
                 }
@@ -324,12 +353,7 @@ public final class ProxyExchange {
     }
 
     private void startResponse(ResponseHead parsed) throws MalformedResponseException {
-        if (parsed.status() == 101) {
-            // Upgrades are refused before forwarding, so a 101 here answers nothing the visitor asked for. The
-            // upgrade issue replaces this with splicing raw bytes both ways.
-            throw new MalformedResponseException("101 Switching Protocols to a request that asked for no upgrade");
-        }
-        framing = ResponseFraming.of(parsed, method);
+        framing = ResponseFraming.of(parsed, request.method());
         head = parsed;
         exchange.setStatusCode(parsed.status());
         if (!parsed.reason().isEmpty()) {
@@ -401,11 +425,7 @@ public final class ProxyExchange {
         try {
             while (visitorOutput.hasRemaining()) {
                 if (responseChannel.write(visitorOutput) == 0) {
-                    responseChannel.getWriteSetter().set(channel -> {
-                        channel.suspendWrites();
-                        guarded(this::processResponse);
-                    });
-                    responseChannel.resumeWrites();
+                    resumeWhenVisitorWritable();
                     return false;
                 }
             }
@@ -414,6 +434,77 @@ public final class ProxyExchange {
             onVisitorFailed(e);
             return false;
         }
+    }
+
+    /** @return whether the visitor's channel holds nothing back; if not, its write listener resumes the response. */
+    private boolean flushVisitor() {
+        try {
+            if (responseChannel.flush()) {
+                return true;
+            }
+            resumeWhenVisitorWritable();
+            return false;
+        } catch (IOException e) {
+            onVisitorFailed(e);
+            return false;
+        }
+    }
+
+    private void resumeWhenVisitorWritable() {
+        responseChannel.getWriteSetter().set(channel -> {
+            channel.suspendWrites();
+            guarded(() -> {
+                // The visitor took bytes: a slow reader is not an idle one.
+                idleTimer.touch();
+                processResponse();
+            });
+        });
+        responseChannel.resumeWrites();
+    }
+
+    // ---- upgrades
+
+    /**
+     * The service answered with 101. For a request that asked for an upgrade the HTTP part of the exchange is over;
+     * the bytes after the head, and everything after, belong to the upgraded protocol.
+     */
+    private void acceptUpgrade(ResponseHead parsed) throws MalformedResponseException {
+        if (request.upgrade() == null) {
+            throw new MalformedResponseException("101 Switching Protocols to a request that asked for no upgrade");
+        }
+        head = parsed;
+        upgradeAccepted = true;
+        maybeUpgrade();
+    }
+
+    /** Hands over to the splice once the 101 arrived and the request (head and body) is fully sent. */
+    private void maybeUpgrade() {
+        if (finished || !upgradeAccepted || !requestSent || writePending) {
+            return;
+        }
+        finished = true;
+        stopTimers();
+        stopReadingVisitor();
+        PooledByteBuffer leftover = responseBuffer;
+        responseBuffer = null;
+        releaseIdleBuffers();
+        UpgradeSplice splice = new UpgradeSplice(tunnel, leftover, exchange.getConnection().getByteBufferPool(),
+                ioThread, timeouts.idle(), tunnelKey);
+        // Until Undertow hands over the connection the splice owns the tunnel: a visitor leaving in between closes it.
+        VisitorConnectionWatch.watch(exchange.getConnection(), ioThread, splice::onVisitorClosed);
+        exchange.setStatusCode(101);
+        if (!head.reason().isEmpty()) {
+            exchange.setReasonPhrase(head.reason());
+        }
+        var headers = exchange.getResponseHeaders();
+        for (HeaderField field : HopByHop.strip(head.headers())) {
+            headers.add(HttpString.tryFromString(field.name()), field.value());
+        }
+        String protocol = head.first("Upgrade");
+        headers.put(Headers.UPGRADE, protocol != null ? protocol : request.upgrade());
+        // Sets Connection: Upgrade; Undertow calls the listener on this I/O thread once the 101 is flushed.
+        exchange.upgradeChannel((connection, upgraded) -> splice.start(connection));
+        exchange.endExchange();
     }
 
     private void onTunnelEnd(Throwable cause) {
@@ -439,7 +530,7 @@ public final class ProxyExchange {
 
     /** A reused channel that closed before any response byte: the backend dropped its idle keep-alive connection. */
     private boolean canRetry() {
-        return !retried && idempotent && tunnel.isReused() && requestFraming == RequestBodyFraming.NONE
+        return !retried && request.idempotent() && tunnel.isReused() && requestFraming == RequestBodyFraming.NONE
                 && visitorBodyBytes == 0;
     }
 
@@ -449,8 +540,10 @@ public final class ProxyExchange {
             return;
         }
         finished = true;
+        stopTimers();
+        // A connection that was asked to upgrade and declined is in no state worth reusing.
         boolean reusable = requestSent && head.keepsAlive() && framing.kind() != ResponseFraming.Kind.UNTIL_CLOSE
-                && !tunnelInput.hasRemaining();
+                && !tunnelInput.hasRemaining() && request.upgrade() == null;
         if (reusable) {
             tunnel.recycle();
         } else {
@@ -469,6 +562,7 @@ public final class ProxyExchange {
             return;
         }
         finished = true;
+        stopTimers();
         if (tunnel != null) {
             tunnel.close();
         }
@@ -502,8 +596,22 @@ public final class ProxyExchange {
         }
     }
 
+    /** The idle timer or the deadline fired: 504 if the service has not answered yet, else a broken response. */
+    private void onTimeout(VisitorError error) {
+        if (finished) {
+            return;
+        }
+        ProxyLogger.VISITOR.exchangeTimedOut(tunnelKey, error.message());
+        if (head == null) {
+            fail(error);
+        } else {
+            closeBoth();
+        }
+    }
+
     private void closeBoth() {
         finished = true;
+        stopTimers();
         if (tunnel != null) {
             tunnel.close();
         }
@@ -511,6 +619,11 @@ public final class ProxyExchange {
         releaseIdleBuffers();
         VisitorConnectionWatch.forget(exchange.getConnection(), visitorClosed);
         IoUtils.safeClose(exchange.getConnection());
+    }
+
+    private void stopTimers() {
+        idleTimer.stop();
+        deadline.stop();
     }
 
     private void stopReadingVisitor() {
@@ -539,36 +652,22 @@ public final class ProxyExchange {
      * replaced (its buffers belong to nobody by then, its failure decides nothing).
      */
     private <T> IoCallback<T> callback(TunnelConnection source, Consumer<T> onCompleted, Consumer<Throwable> onFailed) {
-        return new IoCallback<>() {
-            @Override
-            public void completed(T result) {
-                onIoThread(() -> {
-                    if (source == tunnel) {
-                        onCompleted.accept(result);
-                    }
-                });
+        return hop.callback(result -> {
+            if (source == tunnel) {
+                onCompleted.accept(result);
             }
-
-            @Override
-            public void failed(Throwable cause) {
-                onIoThread(() -> {
-                    if (source == tunnel) {
-                        onFailed.accept(cause);
-                    }
-                });
+        }, cause -> {
+            if (source == tunnel) {
+                onFailed.accept(cause);
             }
-        };
+        });
     }
 
-    private void onIoThread(Runnable task) {
-        try {
-            ioThread.execute(() -> guarded(task));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // The server is stopping and the visitor's connection goes with it: only the tunnel is left to close.
-            TunnelConnection current = tunnel;
-            if (current != null) {
-                current.close();
-            }
+    /** The I/O thread is gone (the server is stopping, the visitor's connection with it): only the tunnel is left. */
+    private void closeTunnelOnly() {
+        TunnelConnection current = tunnel;
+        if (current != null) {
+            current.close();
         }
     }
 

@@ -8,9 +8,11 @@ import dev.gangway.connector.api.TunnelAccess;
 import dev.gangway.connector.api.TunnelConnectionFactory;
 import dev.gangway.connector.api.TunnelInfo;
 import dev.gangway.proxy.http.RequestBodyFraming;
+import dev.gangway.proxy.http.UpgradeRequest;
 import dev.gangway.proxy.http.VisitorError;
 import dev.gangway.proxy.log.ProxyLogger;
 import dev.gangway.proxy.routing.Route;
+import dev.gangway.proxy.stream.ForwardedRequest;
 import dev.gangway.proxy.stream.ProxyExchange;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -76,10 +78,12 @@ public final class GatewayHandler implements HttpHandler {
                     exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Basic realm=\"" + toTunnel.key() + "\"");
                 }
                 ErrorPage.send(exchange, VisitorError.privateTunnel());
-            } else if (VisitorRequest.wantsUpgrade(exchange)) {
-                // The place for WebSocket and Upgrade: tcp: forward the head, and on a 101 splice raw bytes both
-                // ways. Until then the visitor gets a clear answer instead of a half-working upgrade.
-                ErrorPage.send(exchange, VisitorError.upgradeNotSupported());
+            } else if (VisitorRequest.upgrade(exchange).kind() == UpgradeRequest.Kind.UNSUPPORTED) {
+                // Refused here, before the service sees it: relaying a 101 for a protocol the gateway cannot splice
+                // would leave the visitor with a half-working connection.
+                ProxyLogger.VISITOR.unsupportedUpgrade(exchange.getRequestHeaders().getFirst(Headers.UPGRADE),
+                        toTunnel.key());
+                ErrorPage.send(exchange, VisitorError.unsupportedUpgrade());
             } else {
                 // A tunnel's uploads are its service's business and they stream, so they are not capped (0 = no
                 // limit). This lifts the cap for chunked bodies; a Content-Length over the listener's max-post-size
@@ -95,8 +99,11 @@ public final class GatewayHandler implements HttpHandler {
         ProxyRuntime rt = runtime.get();
         Route.ToTunnel route = exchange.getAttachment(ROUTE);
         RequestBodyFraming framing = VisitorRequest.bodyFraming(exchange);
-        byte[] head = VisitorRequest.head(exchange, route.target(), framing, rt.trustedProxies());
-        new ProxyExchange(exchange, rt.factory(), route.key(), exchange.getRequestMethod().toString(), head,
-                framing, exchange.getRequestContentLength(), VisitorRequest.isIdempotent(exchange)).start();
+        UpgradeRequest upgrade = VisitorRequest.upgrade(exchange);
+        String protocol = upgrade.kind().isForwarded() ? upgrade.protocol() : null;
+        byte[] head = VisitorRequest.head(exchange, route.target(), framing, rt.trustedProxies(), protocol);
+        ForwardedRequest request = new ForwardedRequest(route.key(), exchange.getRequestMethod().toString(), head,
+                framing, exchange.getRequestContentLength(), VisitorRequest.isIdempotent(exchange), protocol);
+        new ProxyExchange(exchange, rt.factory(), request, rt.timeouts()).start();
     }
 }

@@ -6,10 +6,11 @@ import dev.gangway.connector.api.GatewaySettings;
 import dev.gangway.connector.api.TunnelConnectionFactory;
 import dev.gangway.proxy.http.TrustedProxies;
 import dev.gangway.proxy.routing.HostRouter;
+import dev.gangway.proxy.stream.StreamTimeouts;
 
 /**
  * What the handler needs at request time, built once from the resource adapter's connection factory: the factory,
- * the router for the configured base host, and the trusted-proxy matcher.
+ * the router for the configured base host, the trusted-proxy matcher and the stream timeouts.
  */
 public final class ProxyRuntime {
 
@@ -19,13 +20,15 @@ public final class ProxyRuntime {
     private final TunnelConnectionFactory factory;
     private final HostRouter router;
     private final TrustedProxies trustedProxies;
+    private final StreamTimeouts timeouts;
     private final String baseHost;
 
     private ProxyRuntime(TunnelConnectionFactory factory, HostRouter router, TrustedProxies trustedProxies,
-                         String baseHost) {
+                         StreamTimeouts timeouts, String baseHost) {
         this.factory = factory;
         this.router = router;
         this.trustedProxies = trustedProxies;
+        this.timeouts = timeouts;
         this.baseHost = baseHost;
     }
 
@@ -39,6 +42,7 @@ public final class ProxyRuntime {
         }
         HostRouter router = new HostRouter(baseHost, key -> factory.findTunnel(key).isPresent());
         return new ProxyRuntime(factory, router, TrustedProxies.parse(settings.trustedProxies()),
+                new StreamTimeouts(settings.visitorIdleTimeout(), settings.maxRequestTime()),
                 settings.baseHostname());
     }
 
@@ -52,6 +56,10 @@ public final class ProxyRuntime {
 
     public TrustedProxies trustedProxies() {
         return trustedProxies;
+    }
+
+    public StreamTimeouts timeouts() {
+        return timeouts;
     }
 
     public String baseHost() {

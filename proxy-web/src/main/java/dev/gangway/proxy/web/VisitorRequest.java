@@ -10,6 +10,7 @@ import dev.gangway.proxy.http.HeaderField;
 import dev.gangway.proxy.http.RequestBodyFraming;
 import dev.gangway.proxy.http.RequestHeadWriter;
 import dev.gangway.proxy.http.TrustedProxies;
+import dev.gangway.proxy.http.UpgradeRequest;
 import dev.gangway.proxy.http.VisitorFacts;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
@@ -39,8 +40,15 @@ final class VisitorRequest {
         return query == null || query.isEmpty() ? uri : uri + "?" + query;
     }
 
-    static boolean wantsUpgrade(HttpServerExchange exchange) {
-        return exchange.getRequestHeaders().contains(Headers.UPGRADE);
+    /** What the visitor's {@code Upgrade} header asks for; cheap when there is none. */
+    static UpgradeRequest upgrade(HttpServerExchange exchange) {
+        var headers = exchange.getRequestHeaders();
+        HeaderValues upgrade = headers.get(Headers.UPGRADE);
+        if (upgrade == null) {
+            return UpgradeRequest.of(null, null);
+        }
+        HeaderValues connection = headers.get(Headers.CONNECTION);
+        return UpgradeRequest.of(String.join(",", upgrade), connection == null ? null : String.join(",", connection));
     }
 
     static boolean isIdempotent(HttpServerExchange exchange) {
@@ -53,9 +61,13 @@ final class VisitorRequest {
                 headers.getFirst(Headers.CONTENT_LENGTH));
     }
 
-    /** The head to send to the service for a request routed to {@code target}. */
+    /**
+     * The head to send to the service for a request routed to {@code target}.
+     *
+     * @param upgrade the protocol to ask the service for ({@code websocket}, {@code tcp}), or {@code null}
+     */
     static byte[] head(HttpServerExchange exchange, String target, RequestBodyFraming framing,
-                       TrustedProxies trustedProxies) {
+                       TrustedProxies trustedProxies, String upgrade) {
         List<HeaderField> fields = new ArrayList<>();
         for (HeaderValues values : exchange.getRequestHeaders()) {
             String name = values.getHeaderName().toString();
@@ -72,6 +84,6 @@ final class VisitorRequest {
                 exchange.getHostPort(),
                 exchange.getRequestHeaders().getFirst(Headers.HOST),
                 trustedProxies.isTrusted(peerAddress));
-        return RequestHeadWriter.write(exchange.getRequestMethod().toString(), target, fields, facts, framing);
+        return RequestHeadWriter.write(exchange.getRequestMethod().toString(), target, fields, facts, framing, upgrade);
     }
 }

@@ -71,16 +71,45 @@ class RequestHeadWriterTest {
     @Test
     void writesRequestLineAndCrlfTerminatedHead() {
         String head = new String(RequestHeadWriter.write("GET", "/a?b=1", List.of(h("Host", "app.gw")),
-                UNTRUSTED, RequestBodyFraming.NONE), StandardCharsets.ISO_8859_1);
+                UNTRUSTED, RequestBodyFraming.NONE, null), StandardCharsets.ISO_8859_1);
         assertTrue(head.startsWith("GET /a?b=1 HTTP/1.1\r\nHost: app.gw\r\nX-Forwarded-For: 198.51.100.4\r\n"));
         assertTrue(head.endsWith("\r\n\r\n"));
         assertThrows(IllegalArgumentException.class, () -> RequestHeadWriter.write("GET", "/a b",
-                List.of(), UNTRUSTED, RequestBodyFraming.NONE));
+                List.of(), UNTRUSTED, RequestBodyFraming.NONE, null));
     }
 
     @Test
     void responseHeadersLoseHopByHopHeadersToo() {
         assertEquals(List.of(h("Content-Type", "text/plain")), HopByHop.strip(List.of(h("Connection", "close"),
                 h("Content-Type", "text/plain"), h("Transfer-Encoding", "chunked"), h("Keep-Alive", "x"))));
+    }
+
+    @Test
+    void webSocketHandshakeKeepsItsUpgradePairAndIsForwardedAsWsOrWss() {
+        List<HeaderField> visitor = List.of(h("Host", "app.gw"), h("Connection", "keep-alive, Upgrade"),
+                h("Upgrade", "websocket"), h("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
+                h("Sec-WebSocket-Version", "13"));
+        List<HeaderField> secure = RequestHeadWriter.headersFor(visitor, UNTRUSTED, RequestBodyFraming.NONE,
+                "websocket");
+        assertEquals(List.of(h("Host", "app.gw"), h("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
+                h("Sec-WebSocket-Version", "13"), h("X-Forwarded-For", "198.51.100.4"),
+                h("X-Forwarded-Proto", "wss"), h("X-Forwarded-Port", "443"), h("X-Forwarded-Host", "app.gw"),
+                h("Connection", "Upgrade"), h("Upgrade", "websocket")), secure);
+        List<HeaderField> plain = RequestHeadWriter.headersFor(visitor,
+                new VisitorFacts("198.51.100.4", "http", 80, "app.gw", false), RequestBodyFraming.NONE, "websocket");
+        assertTrue(plain.contains(h("X-Forwarded-Proto", "ws")), plain.toString());
+        // A trusted proxy's https becomes wss for a WebSocket handshake.
+        List<HeaderField> behindProxy = RequestHeadWriter.headersFor(List.of(h("X-Forwarded-Proto", "https")),
+                TRUSTED, RequestBodyFraming.NONE, "websocket");
+        assertTrue(behindProxy.contains(h("X-Forwarded-Proto", "wss")), behindProxy.toString());
+    }
+
+    @Test
+    void tcpUpgradeKeepsItsBodyFramingAndAnHttpScheme() {
+        List<HeaderField> out = RequestHeadWriter.headersFor(List.of(h("Connection", "Upgrade"), h("Upgrade", "tcp"),
+                h("Content-Length", "2")), UNTRUSTED, RequestBodyFraming.FIXED, "tcp");
+        assertEquals(List.of(h("Content-Length", "2"), h("X-Forwarded-For", "198.51.100.4"),
+                h("X-Forwarded-Proto", "https"), h("X-Forwarded-Port", "443"), h("X-Forwarded-Host", "app.gw"),
+                h("Connection", "Upgrade"), h("Upgrade", "tcp")), out);
     }
 }

@@ -121,11 +121,12 @@ class ProxyRoutingTest {
     }
 
     @Test
-    void upgradeRequestsGetA501NotAHalfWorkingUpgrade() throws Exception {
-        RawHttp.Response response = rawGet("app-abc12345.gw.test", "/ws",
-                "Connection: Upgrade\r\nUpgrade: websocket\r\n");
-        assertEquals(501, response.status());
-        assertTrue(proxy.factory.opened.isEmpty());
+    void h2cUpgradeOffersAreDeclinedByAnsweringInHttp11() throws Exception {
+        RawHttp.Response response = rawGet("app-abc12345.gw.test", "/headers",
+                "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n");
+        assertEquals(200, response.status());
+        assertTrue(!response.text().contains("upgrade") && !response.text().contains("http2-settings"),
+                response.text());
     }
 
     @Test

@@ -3,8 +3,10 @@ package dev.gangway.proxy.stream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.List;
 
+import dev.gangway.connector.api.GatewaySettings;
 import dev.gangway.proxy.web.GatewayHandler;
 import dev.gangway.proxy.web.ProxyRuntime;
 import io.undertow.Undertow;
@@ -23,7 +25,17 @@ final class ProxyServer implements AutoCloseable {
     final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     ProxyServer(List<String> trustedProxies) {
-        factory = new SocketTunnelFactory("http://gw.test:8080/", trustedProxies);
+        this(new SocketTunnelFactory("http://gw.test:8080/", trustedProxies));
+    }
+
+    /** With these timeouts ({@code ZERO} = off) and no trusted proxies. */
+    ProxyServer(Duration idleTimeout, Duration maxRequestTime) {
+        this(new SocketTunnelFactory(new GatewaySettings(URI.create("http://gw.test:8080/"), List.of(), idleTimeout,
+                maxRequestTime)));
+    }
+
+    private ProxyServer(SocketTunnelFactory tunnels) {
+        factory = tunnels;
         ProxyRuntime runtime = ProxyRuntime.create(factory);
         GatewayHandler handler = new GatewayHandler(exchange -> {
             exchange.setStatusCode(299);

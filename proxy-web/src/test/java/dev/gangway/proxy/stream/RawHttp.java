@@ -70,6 +70,11 @@ final class RawHttp implements AutoCloseable {
         return new Response(status, headers, body.toByteArray());
     }
 
+    /** The raw input after a response head, e.g. the bytes of an upgraded connection. */
+    InputStream input() {
+        return in;
+    }
+
     /** Reads until the server closes; returns how many bytes came. Throws on timeout. */
     long drainUntilClosed() throws IOException {
         byte[] buffer = new byte[8192];

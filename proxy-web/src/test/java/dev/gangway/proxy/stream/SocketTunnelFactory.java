@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.CompletionHandler;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,11 @@ final class SocketTunnelFactory implements TunnelConnectionFactory {
     final List<SocketTunnelConnection> opened = new CopyOnWriteArrayList<>();
 
     SocketTunnelFactory(String baseUrl, List<String> trustedProxies) {
-        this.settings = new GatewaySettings(URI.create(baseUrl), trustedProxies);
+        this(new GatewaySettings(URI.create(baseUrl), trustedProxies, Duration.ofMinutes(10), Duration.ZERO));
+    }
+
+    SocketTunnelFactory(GatewaySettings settings) {
+        this.settings = settings;
     }
 
     private final Map<String, TunnelAccess> access = new ConcurrentHashMap<>();

@@ -56,8 +56,7 @@ final class SshServerAssembly {
         server.setGlobalRequestHandlers(List.<RequestHandler<ConnectionService>>of(
                 new GlobalRequestHandler(new ForwardRequests(registry))));
 
-        server.addSessionListener(new TunnelSessions(registry, timer, settings.keepaliveInterval(),
-                settings.keepaliveMaxMissed()));
+        server.addSessionListener(new TunnelSessions(registry, timer, settings));
 
         // Each proxied request is a few small packets; Nagle would delay them (PROTOCOL.md: Preevy stalls ~44 ms).
         CoreModuleProperties.TCP_NODELAY.set(server, true);

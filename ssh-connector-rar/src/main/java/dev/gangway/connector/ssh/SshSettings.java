@@ -20,10 +20,12 @@ import java.util.Objects;
  * @param takeoverCheckTimeout how long a name's current holder has to answer the liveness probe
  * @param allowSha1Rsa         accept {@code ssh-rsa} (SHA-1) signatures
  * @param ciphers              cipher names offered, e.g. {@code aes128-gcm@openssh.com}; see {@link SshAlgorithms}
+ * @param tunnellessTimeout    how long an authenticated connection may hold no tunnel; {@code ZERO} for ever
  */
 public record SshSettings(String bindAddress, int port, URI baseUrl, Path hostKeyFile, AuthMode authMode,
                           Path authorizedKeysFile, Duration keepaliveInterval, int keepaliveMaxMissed,
-                          Duration takeoverCheckTimeout, boolean allowSha1Rsa, List<String> ciphers) {
+                          Duration takeoverCheckTimeout, boolean allowSha1Rsa, List<String> ciphers,
+                          Duration tunnellessTimeout) {
 
     public SshSettings {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -32,6 +34,7 @@ public record SshSettings(String bindAddress, int port, URI baseUrl, Path hostKe
         Objects.requireNonNull(authMode, "authMode");
         Objects.requireNonNull(keepaliveInterval, "keepaliveInterval");
         Objects.requireNonNull(takeoverCheckTimeout, "takeoverCheckTimeout");
+        Objects.requireNonNull(tunnellessTimeout, "tunnellessTimeout");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("sshPort " + port + " is not a TCP port (0-65535)");
         }

@@ -2,6 +2,7 @@ package dev.gangway.connector.ssh;
 
 import dev.gangway.connector.api.TunnelException;
 import dev.gangway.connector.tunnel.TunnelOwner;
+import dev.gangway.connector.tunnel.TunnelRegistry;
 import dev.gangway.connector.tunnel.TunnelRequest;
 import dev.gangway.connector.tunnel.TunnelStream;
 import org.apache.sshd.client.future.OpenFuture;
@@ -38,15 +39,17 @@ final class TunnelSession implements TunnelOwner {
     private final GlobalReplyQueue replies;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final KeepaliveMonitor keepalive;
+    private final TunnellessSessionTimeout tunnelless;
 
     TunnelSession(Session session, String clientId, String envId, ScheduledExecutorService timer,
-                  Duration keepaliveInterval, int keepaliveMaxMissed) {
+                  SshSettings settings, TunnelRegistry registry) {
         this.session = session;
         this.clientId = clientId;
         this.envId = envId;
         this.timer = timer;
         this.replies = new GlobalReplyQueue(session, () -> clientId);
-        this.keepalive = new KeepaliveMonitor(this, timer, keepaliveInterval, keepaliveMaxMissed);
+        this.keepalive = new KeepaliveMonitor(this, timer, settings.keepaliveInterval(), settings.keepaliveMaxMissed());
+        this.tunnelless = new TunnellessSessionTimeout(this, registry, timer, settings.tunnellessTimeout());
     }
 
     /** The tunnel session attached to an authenticated MINA session, or {@code null} before authentication. */
@@ -57,12 +60,14 @@ final class TunnelSession implements TunnelOwner {
     void attach() {
         session.setAttribute(ATTRIBUTE, this);
         keepalive.start();
+        tunnelless.start();
     }
 
     /** The MINA session is closing: from now on {@link #isOpen()} is false (before the registry drops the tunnels). */
     void markClosed() {
         closed.set(true);
         keepalive.stop();
+        tunnelless.stop();
     }
 
     Session session() {

@@ -7,7 +7,6 @@ import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKey;
 
 import java.security.PublicKey;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -20,15 +19,12 @@ final class TunnelSessions implements SessionListener {
 
     private final TunnelRegistry registry;
     private final ScheduledExecutorService timer;
-    private final Duration keepaliveInterval;
-    private final int keepaliveMaxMissed;
+    private final SshSettings settings;
 
-    TunnelSessions(TunnelRegistry registry, ScheduledExecutorService timer, Duration keepaliveInterval,
-                   int keepaliveMaxMissed) {
+    TunnelSessions(TunnelRegistry registry, ScheduledExecutorService timer, SshSettings settings) {
         this.registry = registry;
         this.timer = timer;
-        this.keepaliveInterval = keepaliveInterval;
-        this.keepaliveMaxMissed = keepaliveMaxMissed;
+        this.settings = settings;
     }
 
     @Override
@@ -44,7 +40,7 @@ final class TunnelSessions implements SessionListener {
         }
         PublicKey key = verified.get(verified.size() - 1);
         TunnelSession owner = new TunnelSession(session, ClientIds.fromPublicKey(key), session.getUsername(), timer,
-                keepaliveInterval, keepaliveMaxMissed);
+                settings, registry);
         owner.attach();
         SshLogger.CLIENT.clientAuthenticated(owner.clientId(), owner.envId(),
                 String.valueOf(session.getIoSession().getRemoteAddress()));

@@ -169,6 +169,14 @@ public final class TunnelRegistry implements TunnelDirectory {
         }
     }
 
+    /** Whether this owner holds no tunnel and has no forward being decided. */
+    public boolean holdsNothing(TunnelOwner owner) {
+        synchronized (lock) {
+            OwnerState state = owners.get(owner);
+            return state == null || (state.held.isEmpty() && state.pending.isEmpty());
+        }
+    }
+
     /**
      * Completes once every {@link #register} of this owner called before this method has been decided, either way;
      * never exceptionally. {@code hello} waits on it so that it reports forwards the client sent just before it.

@@ -1,0 +1,276 @@
+package dev.gangway.proxy.stream;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+
+import dev.gangway.connector.api.TunnelConnection;
+import dev.gangway.proxy.log.ProxyLogger;
+import io.undertow.connector.ByteBufferPool;
+import io.undertow.connector.PooledByteBuffer;
+import org.xnio.IoUtils;
+import org.xnio.StreamConnection;
+import org.xnio.XnioIoThread;
+import org.xnio.conduits.ConduitStreamSinkChannel;
+import org.xnio.conduits.ConduitStreamSourceChannel;
+
+/**
+ * An upgraded visitor connection (WebSocket, {@code Upgrade: tcp}) spliced to its tunnel connection after the
+ * service's {@code 101}: raw bytes both ways as they come, until both sides are done.
+ *
+ * <p>Same discipline as {@link ProxyExchange}: one owner thread (the visitor connection's I/O thread; tunnel
+ * callbacks hop to it), one operation in flight per direction, so each direction holds one pooled buffer and the SSH
+ * window and the visitor's TCP window do the rest of the back-pressure. Each direction flushes as soon as its buffer
+ * went out, so a WebSocket frame is never held back waiting for more.
+ *
+ * <p>Half-close passes through: the visitor's FIN becomes an SSH EOF to the service, and the service's EOF a FIN to
+ * the visitor; the splice ends when both directions have ended, or at once on any error or when the visitor's
+ * connection closes. An idle timeout closes a splice that moved no byte in either direction for that long (WebSocket
+ * pings are bytes, so a pinging client is never idle).
+ */
+public final class UpgradeSplice {
+
+    private final TunnelConnection tunnel;
+    private final IoThreadHop hop;
+    private final ByteBufferPool pool;
+    private final String tunnelKey;
+    private final StreamTimer idleTimer;
+
+    private StreamConnection visitor;
+    private ConduitStreamSourceChannel visitorSource;
+    private ConduitStreamSinkChannel visitorSink;
+    /** Visitor to tunnel. */
+    private PooledByteBuffer upBuffer;
+    /** Tunnel to visitor; starts with what the service sent right after its 101 head. */
+    private PooledByteBuffer downBuffer;
+    private boolean upWritePending;
+    private boolean downReadPending;
+    private boolean upDone;
+    private boolean downDone;
+    private boolean closed;
+
+    /**
+     * @param leftover the buffer the response head was read into, positioned at the bytes that followed the head;
+     *                 the splice owns it from now on
+     */
+    UpgradeSplice(TunnelConnection tunnel, PooledByteBuffer leftover, ByteBufferPool pool, XnioIoThread ioThread,
+                  Duration idleTimeout, String tunnelKey) {
+        this.tunnel = tunnel;
+        this.downBuffer = leftover;
+        this.pool = pool;
+        this.hop = new IoThreadHop(ioThread, this::guarded, tunnel::close);
+        this.tunnelKey = tunnelKey;
+        this.idleTimer = StreamTimer.idle(ioThread, idleTimeout, this::onIdle);
+    }
+
+    /** Undertow's upgrade listener, on the I/O thread once the 101 went out: from here the connection is raw. */
+    void start(StreamConnection connection) {
+        if (closed) {
+            IoUtils.safeClose(connection);
+            return;
+        }
+        visitor = connection;
+        visitorSource = connection.getSourceChannel();
+        visitorSink = connection.getSinkChannel();
+        upBuffer = pool.allocate();
+        idleTimer.start();
+        if (downBuffer.getBuffer().hasRemaining()) {
+            writeDown();
+        } else {
+            readDown();
+        }
+        readUp();
+    }
+
+    // ---- tunnel to visitor
+
+    private void readDown() {
+        if (closed || downDone) {
+            return;
+        }
+        ByteBuffer buffer = downBuffer.getBuffer();
+        buffer.clear();
+        downReadPending = true;
+        tunnel.read(buffer, hop.callback(n -> {
+            downReadPending = false;
+            if (closed) {
+                releaseIdleBuffers();
+            } else if (n < 0) {
+                endDown();
+            } else {
+                idleTimer.touch();
+                buffer.flip();
+                writeDown();
+            }
+        }, cause -> {
+            downReadPending = false;
+            onTunnelFailed(cause);
+        }));
+    }
+
+    private void writeDown() {
+        ByteBuffer buffer = downBuffer.getBuffer();
+        try {
+            while (buffer.hasRemaining()) {
+                if (visitorSink.write(buffer) == 0) {
+                    awaitVisitorWritable(this::writeDown);
+                    return;
+                }
+            }
+            if (!visitorSink.flush()) {
+                awaitVisitorWritable(this::writeDown);
+                return;
+            }
+        } catch (IOException e) {
+            onVisitorFailed(e);
+            return;
+        }
+        readDown();
+    }
+
+    /** The service sent EOF: the visitor gets a FIN once everything before it is out. */
+    private void endDown() {
+        try {
+            visitorSink.shutdownWrites();
+            if (!visitorSink.flush()) {
+                awaitVisitorWritable(this::endDown);
+                return;
+            }
+        } catch (IOException e) {
+            onVisitorFailed(e);
+            return;
+        }
+        downDone = true;
+        endIfBothDone();
+    }
+
+    private void awaitVisitorWritable(Runnable then) {
+        visitorSink.getWriteSetter().set(channel -> {
+            channel.suspendWrites();
+            guarded(() -> {
+                if (!closed) {
+                    idleTimer.touch();
+                    then.run();
+                }
+            });
+        });
+        visitorSink.resumeWrites();
+    }
+
+    // ---- visitor to tunnel
+
+    private void readUp() {
+        if (closed || upDone || upWritePending) {
+            return;
+        }
+        ByteBuffer buffer = upBuffer.getBuffer();
+        buffer.clear();
+        int n;
+        try {
+            n = visitorSource.read(buffer);
+        } catch (IOException e) {
+            onVisitorFailed(e);
+            return;
+        }
+        if (n == 0) {
+            visitorSource.getReadSetter().set(channel -> guarded(this::readUp));
+            visitorSource.resumeReads();
+            return;
+        }
+        visitorSource.suspendReads();
+        if (n < 0) {
+            // The visitor finished sending: the service sees the end of its input, and may still answer.
+            upDone = true;
+            tunnel.shutdownOutput();
+            endIfBothDone();
+            return;
+        }
+        idleTimer.touch();
+        buffer.flip();
+        upWritePending = true;
+        tunnel.write(buffer, hop.callback(ignored -> {
+            upWritePending = false;
+            if (closed) {
+                releaseIdleBuffers();
+            } else {
+                idleTimer.touch();
+                readUp();
+            }
+        }, cause -> {
+            upWritePending = false;
+            onTunnelFailed(cause);
+        }));
+    }
+
+    // ---- the end
+
+    private void endIfBothDone() {
+        if (upDone && downDone) {
+            closeBoth();
+        }
+    }
+
+    private void onTunnelFailed(Throwable cause) {
+        if (!closed) {
+            ProxyLogger.VISITOR.upgradedStreamBroke(tunnelKey, cause);
+            closeBoth();
+        } else {
+            releaseIdleBuffers();
+        }
+    }
+
+    private void onVisitorFailed(IOException cause) {
+        if (!closed) {
+            ProxyLogger.VISITOR.visitorGone(tunnelKey, cause);
+            closeBoth();
+        }
+    }
+
+    private void onIdle() {
+        if (!closed) {
+            ProxyLogger.VISITOR.idleTimeout(tunnelKey, "upgraded stream");
+            closeBoth();
+        }
+    }
+
+    /** The visitor's connection closed (from the connection's close listener, on the I/O thread). */
+    void onVisitorClosed() {
+        closeBoth();
+    }
+
+    private void closeBoth() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        idleTimer.stop();
+        tunnel.close();
+        if (visitor != null) {
+            visitorSource.getReadSetter().set(null);
+            visitorSink.getWriteSetter().set(null);
+            IoUtils.safeClose(visitor);
+        }
+        releaseIdleBuffers();
+    }
+
+    /** Gives buffers back once no tunnel operation may still use them (closing the tunnel fails what is pending). */
+    private void releaseIdleBuffers() {
+        if (upBuffer != null && !upWritePending) {
+            upBuffer.close();
+            upBuffer = null;
+        }
+        if (downBuffer != null && !downReadPending) {
+            downBuffer.close();
+            downBuffer = null;
+        }
+    }
+
+    private void guarded(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException | Error e) {
+            ProxyLogger.ROOT.unexpectedFailure(tunnelKey, e);
+            closeBoth();
+        }
+    }
+}
