@@ -86,6 +86,10 @@ public class GangwayResourceAdapter implements ResourceAdapter {
     @ConfigProperty(description = "Comma-separated addresses or CIDR blocks of proxies whose X-Forwarded-* headers are believed")
     private String trustedProxies = "";
 
+    @ConfigProperty(defaultValue = "2097152", description = "Bytes a tunnel client may send on one channel before the "
+            + "server has passed them on (the SSH channel window): the most one slow visitor stream can make the server hold")
+    private Integer channelWindowBytes = SshSettings.DEFAULT_CHANNEL_WINDOW;
+
     @ConfigProperty(defaultValue = "600", description = "Seconds a visitor's request or upgraded stream (WebSocket) may "
             + "move no byte in either direction before it is closed; 0 for never")
     private Integer visitorIdleTimeoutSeconds = 600;
@@ -176,7 +180,8 @@ public class GangwayResourceAdapter implements ResourceAdapter {
                     Duration.ofSeconds(positive("takeoverCheckTimeoutSeconds", takeoverCheckTimeoutSeconds)),
                     Boolean.TRUE.equals(allowSha1Rsa),
                     ciphers.isEmpty() ? SshSettings.defaultCiphers() : ciphers,
-                    Duration.ofSeconds(positiveOrZero("tunnellessSessionTimeoutSeconds", tunnellessSessionTimeoutSeconds)));
+                    Duration.ofSeconds(positiveOrZero("tunnellessSessionTimeoutSeconds", tunnellessSessionTimeoutSeconds)),
+                    positive("channelWindowBytes", channelWindowBytes));
         } catch (IllegalArgumentException e) {
             throw ConnectorLogger.LOG.invalidSetting(e.getMessage(), e);
         }
@@ -268,6 +273,8 @@ public class GangwayResourceAdapter implements ResourceAdapter {
     public void setSshCiphers(String sshCiphers) { this.sshCiphers = sshCiphers; }
     public String getTrustedProxies() { return trustedProxies; }
     public void setTrustedProxies(String trustedProxies) { this.trustedProxies = trustedProxies; }
+    public Integer getChannelWindowBytes() { return channelWindowBytes; }
+    public void setChannelWindowBytes(Integer v) { this.channelWindowBytes = v; }
     public Integer getVisitorIdleTimeoutSeconds() { return visitorIdleTimeoutSeconds; }
     public void setVisitorIdleTimeoutSeconds(Integer v) { this.visitorIdleTimeoutSeconds = v; }
     public Integer getMaxRequestTimeSeconds() { return maxRequestTimeSeconds; }

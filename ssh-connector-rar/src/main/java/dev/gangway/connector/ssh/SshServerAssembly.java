@@ -60,6 +60,8 @@ final class SshServerAssembly {
 
         // Each proxied request is a few small packets; Nagle would delay them (PROTOCOL.md: Preevy stalls ~44 ms).
         CoreModuleProperties.TCP_NODELAY.set(server, true);
+        // The local window of every channel, forwarded ones included: what a client may send before the server reads.
+        CoreModuleProperties.WINDOW_SIZE.set(server, (long) settings.channelWindow());
         // Liveness is the keepalive's job; an idle tunnel whose client answers probes must stay up.
         CoreModuleProperties.IDLE_TIMEOUT.set(server, Duration.ZERO);
 

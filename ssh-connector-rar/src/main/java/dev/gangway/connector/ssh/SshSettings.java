@@ -21,11 +21,13 @@ import java.util.Objects;
  * @param allowSha1Rsa         accept {@code ssh-rsa} (SHA-1) signatures
  * @param ciphers              cipher names offered, e.g. {@code aes128-gcm@openssh.com}; see {@link SshAlgorithms}
  * @param tunnellessTimeout    how long an authenticated connection may hold no tunnel; {@code ZERO} for ever
+ * @param channelWindow        bytes a client may send on one channel before the server has read them: the most one
+ *                             stream (a slow visitor, say) can make the server hold
  */
 public record SshSettings(String bindAddress, int port, URI baseUrl, Path hostKeyFile, AuthMode authMode,
                           Path authorizedKeysFile, Duration keepaliveInterval, int keepaliveMaxMissed,
                           Duration takeoverCheckTimeout, boolean allowSha1Rsa, List<String> ciphers,
-                          Duration tunnellessTimeout) {
+                          Duration tunnellessTimeout, int channelWindow) {
 
     public SshSettings {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -45,10 +47,20 @@ public record SshSettings(String bindAddress, int port, URI baseUrl, Path hostKe
         if (ciphers.isEmpty()) {
             throw new IllegalArgumentException("sshCiphers names no cipher");
         }
+        if (channelWindow < MIN_CHANNEL_WINDOW) {
+            throw new IllegalArgumentException("channelWindowBytes must be at least " + MIN_CHANNEL_WINDOW
+                    + " (one SSH packet), is " + channelWindow);
+        }
         if (keepaliveMaxMissed < 1) {
             throw new IllegalArgumentException("keepaliveMaxMissed must be at least 1");
         }
     }
+
+    /** One maximum-size SSH packet: a smaller window could not carry a full packet at all. */
+    public static final int MIN_CHANNEL_WINDOW = 32 * 1024;
+
+    /** OpenSSH's own channel window, and MINA's default. */
+    public static final int DEFAULT_CHANNEL_WINDOW = 2 * 1024 * 1024;
 
     /** The ciphers offered when the operator names none (the reasons are in {@link SshAlgorithms}). */
     public static List<String> defaultCiphers() {

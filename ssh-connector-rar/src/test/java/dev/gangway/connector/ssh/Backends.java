@@ -45,6 +45,33 @@ final class Backends {
         });
     }
 
+    /**
+     * Reads nothing until {@code release} completes, then everything, counting the bytes and their checksum
+     * (byte i must be i mod 251), as a service that is slow to take an upload.
+     */
+    static Backend lateSink(java.util.concurrent.CompletableFuture<Void> release, AtomicLong received,
+                            java.util.concurrent.atomic.AtomicBoolean intact) throws IOException {
+        return new Backend(socket -> {
+            try {
+                release.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new IOException("never released", e);
+            }
+            InputStream in = socket.getInputStream();
+            byte[] chunk = new byte[8192];
+            long count = 0;
+            for (int n; (n = in.read(chunk)) >= 0; ) {
+                for (int i = 0; i < n; i++) {
+                    if (chunk[i] != (byte) ((count + i) % 251)) {
+                        intact.set(false);
+                    }
+                }
+                count += n;
+                received.set(count);
+            }
+        });
+    }
+
     interface Service {
         void serve(Socket socket) throws IOException;
     }

@@ -35,7 +35,8 @@ class KeepaliveTest {
     private void startServer(Duration keepalive, int maxMissed) throws Exception {
         SshSettings base = TestSsh.settings(dir, AuthMode.OPEN, null);
         server = TestSsh.start(new SshSettings(base.bindAddress(), 0, base.baseUrl(), base.hostKeyFile(),
-                AuthMode.OPEN, null, keepalive, maxMissed, Duration.ofMillis(500), false, SshSettings.defaultCiphers(), Duration.ZERO));
+                AuthMode.OPEN, null, keepalive, maxMissed, Duration.ofMillis(500), false, SshSettings.defaultCiphers(),
+                Duration.ZERO, SshSettings.DEFAULT_CHANNEL_WINDOW));
     }
 
     @BeforeEach

@@ -51,7 +51,8 @@ class ServerLifecycleTest {
             SshSettings base = TestSsh.settings(dir, AuthMode.OPEN, null);
             SshTunnelServer server = new SshTunnelServer(new SshSettings(base.bindAddress(), taken.getLocalPort(),
                     base.baseUrl(), base.hostKeyFile(), AuthMode.OPEN, null, base.keepaliveInterval(), 3,
-                    base.takeoverCheckTimeout(), false, base.ciphers(), Duration.ZERO), new dev.gangway.connector.tunnel.TunnelRegistry(
+                    base.takeoverCheckTimeout(), false, base.ciphers(),
+                    Duration.ZERO, SshSettings.DEFAULT_CHANNEL_WINDOW), new dev.gangway.connector.tunnel.TunnelRegistry(
                     base.baseUrl(), base.takeoverCheckTimeout()));
             Exception failure = assertThrows(Exception.class, server::start);
             assertTrue(failure.getMessage().contains(Integer.toString(taken.getLocalPort())), failure.getMessage());
@@ -89,7 +90,8 @@ class ServerLifecycleTest {
         SshSettings base = TestSsh.settings(dir, AuthMode.OPEN, null);
         Exception failure = assertThrows(Exception.class, () -> TestSsh.start(new SshSettings(base.bindAddress(), 0,
                 base.baseUrl(), base.hostKeyFile(), AuthMode.OPEN, null, base.keepaliveInterval(), 3,
-                base.takeoverCheckTimeout(), false, List.of("aes128-gcm@openssh.com", "rot13"), Duration.ZERO)));
+                base.takeoverCheckTimeout(), false, List.of("aes128-gcm@openssh.com", "rot13"),
+                Duration.ZERO, SshSettings.DEFAULT_CHANNEL_WINDOW)));
         assertTrue(failure.getMessage().contains("'rot13'"), failure.getMessage());
         assertEquals(0, gangwayThreads());
     }
@@ -110,7 +112,7 @@ class ServerLifecycleTest {
         SshSettings base = TestSsh.settings(dir.resolve("b"), AuthMode.OPEN, null);
         SshTunnelServer lenient = TestSsh.start(new SshSettings(base.bindAddress(), 0, base.baseUrl(),
                 base.hostKeyFile(), AuthMode.OPEN, null, base.keepaliveInterval(), 3, base.takeoverCheckTimeout(),
-                true, base.ciphers(), Duration.ZERO));
+                true, base.ciphers(), Duration.ZERO, SshSettings.DEFAULT_CHANNEL_WINDOW));
         try {
             TestSsh.login(sha1, lenient.port(), "env1", rsa).close();
         } finally {

@@ -25,7 +25,8 @@ final class TestSsh {
 
     static SshSettings settings(Path dir, AuthMode mode, Path authorizedKeys) {
         return new SshSettings("127.0.0.1", 0, BASE_URL, dir.resolve("keys/host_key"), mode, authorizedKeys,
-                Duration.ofSeconds(5), 3, Duration.ofSeconds(2), false, SshSettings.defaultCiphers(), Duration.ZERO);
+                Duration.ofSeconds(5), 3, Duration.ofSeconds(2), false, SshSettings.defaultCiphers(),
+                Duration.ZERO, SshSettings.DEFAULT_CHANNEL_WINDOW);
     }
 
     static SshTunnelServer start(SshSettings settings) throws Exception {

@@ -30,7 +30,7 @@ class TunnellessSessionTimeoutTest {
         SshSettings base = TestSsh.settings(dir, AuthMode.OPEN, null);
         server = TestSsh.start(new SshSettings(base.bindAddress(), 0, base.baseUrl(), base.hostKeyFile(),
                 AuthMode.OPEN, null, base.keepaliveInterval(), 3, base.takeoverCheckTimeout(), false, base.ciphers(),
-                TIMEOUT));
+                TIMEOUT, SshSettings.DEFAULT_CHANNEL_WINDOW));
         client = TestSsh.client();
     }
 
