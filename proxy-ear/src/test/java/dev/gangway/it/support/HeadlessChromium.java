@@ -123,11 +123,6 @@ public final class HeadlessChromium implements AutoCloseable {
         command("POST", session("/timeouts"), timeouts, COMMAND_TIMEOUT);
     }
 
-    /** The browser version the session reports, e.g. {@code 150.0.7871.100}. */
-    public String browserVersion() throws IOException, InterruptedException {
-        return command("GET", "/status", null, COMMAND_TIMEOUT).get("build", "version").asString();
-    }
-
     /** Loads {@code url} and waits for the page's load event. */
     public void navigate(String url) throws IOException, InterruptedException {
         ModelNode body = new ModelNode();

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 class StreamingServiceTest {
 
-    private static final long DIRECT_BOUND_NANOS = TimeUnit.MILLISECONDS.toNanos(150);
+    private static final long DIRECT_BOUND_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     @Test
     void eventsArriveAsTheyAreSentAndTheHeadComesFirst() throws Exception {

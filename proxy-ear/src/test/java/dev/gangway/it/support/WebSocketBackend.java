@@ -21,7 +21,6 @@ import org.xnio.Pooled;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.handlers.PathHandler;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
@@ -76,13 +75,12 @@ public final class WebSocketBackend implements AutoCloseable {
             channel.getReceiveSetter().set(new Echo());
             channel.resumeReceives();
         });
-        PathHandler root = Handlers.path(this::handle);
         // Small thread counts: the machine is shared, and the echo never blocks.
         this.server = Undertow.builder()
                 .addHttpListener(0, InetAddress.getLoopbackAddress().getHostAddress())
                 .setIoThreads(2)
                 .setWorkerThreads(2)
-                .setHandler(root)
+                .setHandler(this::handle)
                 .build();
     }
 
