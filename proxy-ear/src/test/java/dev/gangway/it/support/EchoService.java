@@ -54,14 +54,19 @@ public final class EchoService {
     }
 
     private static int intParam(String query, String name) {
+        return intParam(query, name, 0);
+    }
+
+    /** The integer query parameter {@code name}, or {@code fallback} when absent. */
+    static int intParam(String query, String name, int fallback) {
         if (query == null) {
-            return 0;
+            return fallback;
         }
         for (String pair : query.split("&")) {
             if (pair.startsWith(name + "=")) {
                 return Integer.parseInt(pair.substring(name.length() + 1));
             }
         }
-        return 0;
+        return fallback;
     }
 }

@@ -170,6 +170,14 @@ public final class RawHttpConnection implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Half-closes: sends FIN and keeps reading, as a Docker client does when its stdin ends inside an
+     * {@code Upgrade: tcp} stream.
+     */
+    public void shutdownOutput() throws IOException {
+        socket.shutdownOutput();
+    }
+
     /** The connection's raw input, e.g. to read to end of stream after a broken response. */
     public InputStream rawInput() {
         return in;

@@ -7,11 +7,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A fresh client key made by the real {@code ssh-keygen}, in its own temporary directory (deleted on close), so that
@@ -46,7 +43,7 @@ public final class SshKeyPair implements AutoCloseable {
         String output = new String(keygen.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!keygen.waitFor(30, TimeUnit.SECONDS) || keygen.exitValue() != 0) {
             keygen.destroyForcibly();
-            deleteTree(dir);
+            TempDirs.deleteTree(dir);
             throw new IOException("ssh-keygen -t " + type + " failed: " + output);
         }
         String pub = Files.readString(dir.resolve(key.getFileName() + ".pub"), StandardCharsets.US_ASCII).trim();
@@ -85,18 +82,6 @@ public final class SshKeyPair implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        deleteTree(dir);
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            List<Path> all = paths.sorted(Comparator.reverseOrder()).toList();
-            for (Path p : all) {
-                Files.deleteIfExists(p);
-            }
-        }
+        TempDirs.deleteTree(dir);
     }
 }
