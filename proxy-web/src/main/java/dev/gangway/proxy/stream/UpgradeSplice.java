@@ -48,6 +48,8 @@ public final class UpgradeSplice {
     private boolean upDone;
     private boolean downDone;
     private boolean closed;
+    /** Inside a read of the visitor's channel, whose end of stream XNIO reports as a close (see onVisitorClosed). */
+    private boolean readingVisitor;
 
     /**
      * @param leftover the buffer the response head was read into, positioned at the bytes that followed the head;
@@ -166,11 +168,14 @@ public final class UpgradeSplice {
         ByteBuffer buffer = upBuffer.getBuffer();
         buffer.clear();
         int n;
+        readingVisitor = true;
         try {
             n = visitorSource.read(buffer);
         } catch (IOException e) {
             onVisitorFailed(e);
             return;
+        } finally {
+            readingVisitor = false;
         }
         if (n == 0) {
             visitorSource.getReadSetter().set(channel -> guarded(this::readUp));
@@ -233,9 +238,16 @@ public final class UpgradeSplice {
         }
     }
 
-    /** The visitor's connection closed (from the connection's close listener, on the I/O thread). */
+    /**
+     * The visitor's connection closed (from the connection's close listener, on the I/O thread). XNIO calls a
+     * connection closed once both directions are shut, so after the service's EOF the visitor's own EOF arrives here
+     * from inside {@link #readUp}'s read, before that read returns -1: the read goes on to pass the EOF to the service
+     * first, then ends the splice. Any other close (the server stopping, a reset) ends it at once.
+     */
     void onVisitorClosed() {
-        closeBoth();
+        if (!readingVisitor) {
+            closeBoth();
+        }
     }
 
     private void closeBoth() {

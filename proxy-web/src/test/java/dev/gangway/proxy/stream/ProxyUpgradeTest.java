@@ -146,6 +146,30 @@ class ProxyUpgradeTest {
     }
 
     @Test
+    void theServiceEndingItsSideFirstStillGetsWhatTheVisitorSendsAfterAndItsEnd() throws Exception {
+        proxy = new ProxyServer();
+        BlockingQueue<String> received = new ArrayBlockingQueue<>(1);
+        try (RawBackend service = new RawBackend(socket -> {
+            RawBackend.readHead(socket);
+            write(socket.getOutputStream(), "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n"
+                    + "greeting");
+            socket.shutdownOutput();
+            received.add(new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1));
+        }); RawHttp visitor = proxy.raw()) {
+            proxy.factory.register(KEY, service.address());
+            visitor.send("GET / HTTP/1.1\r\nHost: " + KEY + ".gw.test\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n");
+            assertEquals(101, visitor.read(false).status());
+            assertEquals("greeting", new String(visitor.input().readAllBytes(), StandardCharsets.ISO_8859_1),
+                    "the service's end reaches the visitor as end of stream");
+            write(visitor.out, "late ");
+            write(visitor.out, "words");
+            visitor.socket.shutdownOutput();
+            assertEquals("late words", received.poll(5, TimeUnit.SECONDS));
+        }
+        waitFor(() -> proxy.factory.opened.get(0).isClosed());
+    }
+
+    @Test
     void aRefusedHandshakeIsAnOrdinaryResponse() throws Exception {
         proxy = new ProxyServer();
         try (RawBackend service = new RawBackend(socket -> {

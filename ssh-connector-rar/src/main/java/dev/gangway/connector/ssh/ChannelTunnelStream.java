@@ -4,6 +4,7 @@ import dev.gangway.connector.api.IoCallback;
 import dev.gangway.connector.tunnel.TunnelStream;
 import org.apache.sshd.common.channel.ChannelAsyncInputStream;
 import org.apache.sshd.common.channel.ChannelAsyncOutputStream;
+import org.apache.sshd.common.future.CloseFuture;
 import org.apache.sshd.common.io.IoReadFuture;
 import org.apache.sshd.common.io.IoWriteFuture;
 import org.apache.sshd.common.util.buffer.Buffer;
@@ -13,6 +14,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -28,11 +31,15 @@ final class ChannelTunnelStream implements TunnelStream {
 
     /** Largest read into a direct buffer, so that a huge direct buffer does not mean a huge temporary array. */
     private static final int MAX_DIRECT_READ = 64 * 1024;
+    /** How long a close waits for an EOF that the client's window holds back. */
+    private static final long EOF_GRACE_SECONDS = 10;
 
     private final ForwardedChannel channel;
     private final AtomicBoolean reading = new AtomicBoolean();
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean outputShut = new AtomicBoolean();
+    /** The graceful close of the output, done once its EOF went out; null until {@link #shutdownOutput()}. */
+    private volatile CloseFuture outputShutdown;
 
     ChannelTunnelStream(ForwardedChannel channel) {
         this.channel = Objects.requireNonNull(channel, "channel");
@@ -130,7 +137,7 @@ final class ChannelTunnelStream implements TunnelStream {
     public void shutdownOutput() {
         if (outputShut.compareAndSet(false, true)) {
             // Graceful close of the output stream: waits for the pending write, then sends EOF (ForwardedChannel).
-            channel.output().close(false);
+            outputShutdown = channel.output().close(false);
         }
     }
 
@@ -151,9 +158,26 @@ final class ChannelTunnelStream implements TunnelStream {
         });
     }
 
+    /**
+     * Closes the channel; if the output was shut down, only once its EOF went out. Closing at once would let the
+     * SSH close overtake the EOF still queued behind the last write, and the service would see its input cut off
+     * rather than ended (an upgraded stream where both sides half-closed ends exactly like that). A client that
+     * never opens its window again cannot keep the channel past a grace period.
+     */
     @Override
     public void close() {
-        channel.close(true);
+        CloseFuture eof = outputShutdown;
+        if (eof == null || eof.isClosed()) {
+            channel.close(true);
+            return;
+        }
+        eof.addListener(done -> channel.close(true));
+        try {
+            channel.getSession().getFactoryManager().getScheduledExecutorService()
+                    .schedule(() -> channel.close(true), EOF_GRACE_SECONDS, TimeUnit.SECONDS);
+        } catch (RejectedExecutionException e) {
+            channel.close(true); // the server is stopping
+        }
     }
 
     @Override

@@ -112,6 +112,37 @@ class OpenSshClientTest {
         }
     }
 
+    /**
+     * Half-close through OpenSSH, in the order an upgraded stream may use it: the service ends its output first and
+     * keeps reading; what the server writes after that, and its EOF, still reach the service.
+     */
+    @Test
+    void theServiceEndingItsOutputFirstStillGetsWhatFollowsAndTheEnd() throws Exception {
+        CompletableFuture<String> receivedByService = new CompletableFuture<>();
+        try (Backends.Backend closeFirst = new Backends.Backend(socket -> {
+            socket.getOutputStream().write("greeting".getBytes(StandardCharsets.UTF_8));
+            socket.shutdownOutput();
+            receivedByService.complete(new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        })) {
+            Process ssh = ssh("-R", "/halfclose:127.0.0.1:" + closeFirst.port(), "hello");
+            new BufferedReader(new InputStreamReader(ssh.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            TunnelStream stream = server.registry().find(TunnelKeys.key("halfclose", clientId)).orElseThrow()
+                    .openStream(TestSsh.TIMEOUT);
+            ByteBuffer buffer = ByteBuffer.allocate(1024);
+            StringBuilder greeting = new StringBuilder();
+            for (int n; (n = StreamIo.read(stream, buffer.clear())) >= 0; ) {
+                greeting.append(new String(buffer.array(), 0, n, StandardCharsets.UTF_8));
+            }
+            assertEquals("greeting", greeting.toString());
+
+            StreamIo.writeAll(stream, ByteBuffer.wrap("late words".getBytes(StandardCharsets.UTF_8)));
+            stream.shutdownOutput();
+            // The EOF alone ends the service's input: the channel is still open.
+            assertEquals("late words", receivedByService.get(5, TimeUnit.SECONDS));
+            stream.close();
+        }
+    }
+
     @Test
     void helloWithoutForwardsEndsTheClient() throws Exception {
         Process ssh = ssh("hello");
