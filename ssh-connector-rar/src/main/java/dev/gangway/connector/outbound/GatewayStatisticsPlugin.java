@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  * <p>Values are read from the running adapter each time a metric is read; while the adapter is not started they are
  * zero and the tunnel list is empty. The counters are always kept, whatever {@code statistics-enabled} says: the
  * gauges must be right whenever they are read (a gauge that started counting late would go negative), and they cost
- * an uncontended add per event. {@link #setEnabled} therefore only records the setting, which also switches the
+ * a lock-free add per event. {@link #setEnabled} therefore only records the setting, which also switches the
  * pool's statistics.
  */
 final class GatewayStatisticsPlugin implements StatisticsPlugin {
@@ -129,7 +129,10 @@ final class GatewayStatisticsPlugin implements StatisticsPlugin {
         if (metric.type() == int.class) {
             return 0;
         }
-        return metric.type() == long.class ? (Object) 0L : "[]";
+        if (metric.type() == long.class) {
+            return 0L;
+        }
+        return "[]";
     }
 
     @Override

@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * makes anything buffer more than one write. Heap buffers are handed to MINA as they are (MINA copies into the packet
  * anyway); direct buffers are copied once, because MINA's buffers are byte arrays.
  *
- * <p>Bytes are counted in the tunnel's statistics in the completion listeners that exist anyway: one uncontended
- * add per completed read or write, nothing allocated for it.
+ * <p>Bytes are counted in the tunnel's statistics in the completion listeners that exist anyway: lock-free adds per
+ * completed read or write, nothing allocated for them.
  */
 final class ChannelTunnelStream implements TunnelStream {
 
