@@ -101,7 +101,7 @@ public final class TunnelManagedConnection implements ManagedConnection {
                 stream = current;
                 exchangesOnStream = 0;
             }
-            handle = new TunnelConnectionImpl(this, current, currentTunnel.info(), reused);
+            handle = new TunnelConnectionImpl(this, current, currentTunnel.info(), currentTunnel.statistics(), reused);
             return handle;
         }
     }

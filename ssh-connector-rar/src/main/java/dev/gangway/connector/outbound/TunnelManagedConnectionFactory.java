@@ -14,18 +14,26 @@ import jakarta.resource.spi.ManagedConnectionFactory;
 import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.ResourceAdapterAssociation;
 import jakarta.resource.spi.ValidatingManagedConnectionFactory;
+import org.jboss.jca.core.spi.statistics.Statistics;
+import org.jboss.jca.core.spi.statistics.StatisticsPlugin;
 
 import javax.security.auth.Subject;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Makes the pool's managed connections: slots for visitor streams to one tunnel key each (see
  * {@link TunnelManagedConnection}). It delegates to the resource adapter, which owns the one SSH server and the
  * tunnel registry; nothing here holds a network resource of its own.
+ *
+ * <p>It also implements IronJacamar's {@link Statistics}: WildFly asks the connection definition's factory for it when
+ * the deployment starts and publishes it as {@code statistics=extended} of the connection definition, where the
+ * admin console shows it beside the pool's statistics ({@link GatewayStatisticsPlugin}). The factory rather than the
+ * adapter, because that page is where an operator already looks for the streams in use.
  */
 @ConnectionDefinition(
         connectionFactory = TunnelConnectionFactory.class,
@@ -33,7 +41,7 @@ import java.util.Set;
         connection = TunnelConnection.class,
         connectionImpl = TunnelConnectionImpl.class)
 public class TunnelManagedConnectionFactory
-        implements ManagedConnectionFactory, ResourceAdapterAssociation, ValidatingManagedConnectionFactory {
+        implements ManagedConnectionFactory, ResourceAdapterAssociation, ValidatingManagedConnectionFactory, Statistics {
 
     private static final long serialVersionUID = 1L;
 
@@ -47,6 +55,7 @@ public class TunnelManagedConnectionFactory
 
     private transient GangwayResourceAdapter resourceAdapter;
     private transient PrintWriter logWriter;
+    private transient volatile GatewayStatisticsPlugin statistics;
 
     @Override
     public Object createConnectionFactory(ConnectionManager connectionManager) {
@@ -99,6 +108,30 @@ public class TunnelManagedConnectionFactory
 
     TunnelDirectory directory() {
         return adapter().directory();
+    }
+
+    @Override
+    public StatisticsPlugin getStatistics() {
+        GatewayStatisticsPlugin plugin = statistics;
+        if (plugin == null) {
+            synchronized (this) {
+                if (statistics == null) {
+                    statistics = new GatewayStatisticsPlugin(this::runningDirectory);
+                }
+                plugin = statistics;
+            }
+        }
+        return plugin;
+    }
+
+    /** The registry of the associated adapter while it runs; empty before it started and after it stopped. */
+    private Optional<TunnelDirectory> runningDirectory() {
+        GangwayResourceAdapter ra = resourceAdapter;
+        try {
+            return ra == null ? Optional.empty() : Optional.of(ra.directory());
+        } catch (IllegalStateException notStarted) {
+            return Optional.empty();
+        }
     }
 
     GangwayResourceAdapter adapter() {

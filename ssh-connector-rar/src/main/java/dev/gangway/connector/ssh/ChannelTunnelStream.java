@@ -1,6 +1,7 @@
 package dev.gangway.connector.ssh;
 
 import dev.gangway.connector.api.IoCallback;
+import dev.gangway.connector.stats.TunnelStatistics;
 import dev.gangway.connector.tunnel.TunnelStream;
 import org.apache.sshd.common.channel.ChannelAsyncInputStream;
 import org.apache.sshd.common.channel.ChannelAsyncOutputStream;
@@ -26,6 +27,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * client's window allows. A caller that starts the next write from the previous write's callback therefore never
  * makes anything buffer more than one write. Heap buffers are handed to MINA as they are (MINA copies into the packet
  * anyway); direct buffers are copied once, because MINA's buffers are byte arrays.
+ *
+ * <p>Bytes are counted in the tunnel's statistics in the completion listeners that exist anyway: lock-free adds per
+ * completed read or write, nothing allocated for them.
  */
 final class ChannelTunnelStream implements TunnelStream {
 
@@ -35,14 +39,16 @@ final class ChannelTunnelStream implements TunnelStream {
     private static final long EOF_GRACE_SECONDS = 10;
 
     private final ForwardedChannel channel;
+    private final TunnelStatistics statistics;
     private final AtomicBoolean reading = new AtomicBoolean();
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean outputShut = new AtomicBoolean();
     /** The graceful close of the output, done once its EOF went out; null until {@link #shutdownOutput()}. */
     private volatile CloseFuture outputShutdown;
 
-    ChannelTunnelStream(ForwardedChannel channel) {
+    ChannelTunnelStream(ForwardedChannel channel, TunnelStatistics statistics) {
         this.channel = Objects.requireNonNull(channel, "channel");
+        this.statistics = Objects.requireNonNull(statistics, "statistics");
     }
 
     @Override
@@ -78,6 +84,7 @@ final class ChannelTunnelStream implements TunnelStream {
                 callback.failed(failure);
             } else {
                 int n = done.getRead();
+                statistics.receivedFromService(n);
                 if (dst.hasArray()) {
                     dst.position(dst.position() + n);
                 } else {
@@ -124,6 +131,7 @@ final class ChannelTunnelStream implements TunnelStream {
         future.addListener(done -> {
             writing.set(false);
             if (done.isWritten()) {
+                statistics.sentToService(length);
                 src.position(src.position() + length);
                 callback.completed(null);
             } else {

@@ -1,6 +1,7 @@
 package dev.gangway.connector.ssh;
 
 import dev.gangway.connector.api.TunnelException;
+import dev.gangway.connector.stats.TunnelStatistics;
 import dev.gangway.connector.tunnel.TunnelOwner;
 import dev.gangway.connector.tunnel.TunnelRegistry;
 import dev.gangway.connector.tunnel.TunnelRequest;
@@ -135,7 +136,8 @@ final class TunnelSession implements TunnelOwner {
     }
 
     @Override
-    public TunnelStream openStream(TunnelRequest request, Duration timeout) throws TunnelException {
+    public TunnelStream openStream(TunnelRequest request, Duration timeout, TunnelStatistics statistics)
+            throws TunnelException {
         if (!isOpen()) {
             throw unavailable(request, null);
         }
@@ -147,6 +149,10 @@ final class TunnelSession implements TunnelOwner {
         OpenFuture opening;
         try {
             service.registerChannel(channel);
+            // Counted from registration to close, not from the client's confirmation: a channel whose open timed
+            // out stays registered until the client answers or the session ends, and a leak check must see it.
+            statistics.channelRegistered();
+            channel.addCloseFutureListener(closed -> statistics.channelClosed());
             opening = channel.open();
         } catch (IOException | RuntimeException e) {
             channel.close(true);
@@ -182,7 +188,8 @@ final class TunnelSession implements TunnelOwner {
             channel.close(true);
             throw unavailable(request, failure);
         }
-        return new ChannelTunnelStream(channel);
+        statistics.channelOpened();
+        return new ChannelTunnelStream(channel, statistics);
     }
 
     private TunnelException unavailable(TunnelRequest request, Throwable cause) {

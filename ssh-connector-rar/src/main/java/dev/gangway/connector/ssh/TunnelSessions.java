@@ -2,6 +2,7 @@ package dev.gangway.connector.ssh;
 
 import dev.gangway.connector.tunnel.ClientIds;
 import dev.gangway.connector.tunnel.TunnelRegistry;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKey;
@@ -13,9 +14,12 @@ import java.util.concurrent.ScheduledExecutorService;
 /**
  * Ties each SSH connection's life to the registry: a {@link TunnelSession} is attached when the client has
  * authenticated (its verified key gives the clientId, its user name the envId), and every tunnel of the connection
- * is dropped the moment the connection starts closing.
+ * is dropped the moment the connection starts closing. Also counts the open SSH connections, logged in or not.
  */
 final class TunnelSessions implements SessionListener {
+
+    /** Marks a session counted as open, so that it is counted closed once, whatever MINA signals. */
+    private static final AttributeKey<Boolean> COUNTED = new AttributeKey<>();
 
     private final TunnelRegistry registry;
     private final ScheduledExecutorService timer;
@@ -25,6 +29,12 @@ final class TunnelSessions implements SessionListener {
         this.registry = registry;
         this.timer = timer;
         this.settings = settings;
+    }
+
+    @Override
+    public void sessionCreated(Session session) {
+        session.setAttribute(COUNTED, Boolean.TRUE);
+        registry.statistics().sshConnectionOpened();
     }
 
     @Override
@@ -49,6 +59,9 @@ final class TunnelSessions implements SessionListener {
     /** Called by MINA as the session starts closing (before its channels are closed). */
     @Override
     public void sessionClosed(Session session) {
+        if (session.removeAttribute(COUNTED) != null) {
+            registry.statistics().sshConnectionClosed();
+        }
         TunnelSession owner = TunnelSession.of(session);
         if (owner == null) {
             return;

@@ -2,6 +2,7 @@ package dev.gangway.connector.tunnel;
 
 import dev.gangway.connector.api.TunnelException;
 import dev.gangway.connector.api.TunnelInfo;
+import dev.gangway.connector.stats.TunnelStatistics;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -12,11 +13,13 @@ public final class RegisteredTunnel implements Tunnel {
     private final TunnelOwner owner;
     private final TunnelRequest request;
     private final TunnelInfo info;
+    private final TunnelStatistics statistics;
 
-    RegisteredTunnel(TunnelOwner owner, TunnelRequest request, TunnelInfo info) {
+    RegisteredTunnel(TunnelOwner owner, TunnelRequest request, TunnelInfo info, TunnelStatistics statistics) {
         this.owner = Objects.requireNonNull(owner, "owner");
         this.request = Objects.requireNonNull(request, "request");
         this.info = Objects.requireNonNull(info, "info");
+        this.statistics = Objects.requireNonNull(statistics, "statistics");
     }
 
     public TunnelOwner owner() {
@@ -38,8 +41,13 @@ public final class RegisteredTunnel implements Tunnel {
     }
 
     @Override
+    public TunnelStatistics statistics() {
+        return statistics;
+    }
+
+    @Override
     public TunnelStream openStream(Duration timeout) throws TunnelException {
-        return owner.openStream(request, timeout);
+        return owner.openStream(request, timeout, statistics);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.gangway.connector.tunnel;
 
 import dev.gangway.connector.api.TunnelException;
 import dev.gangway.connector.api.TunnelInfo;
+import dev.gangway.connector.stats.TunnelStatistics;
 
 import java.time.Duration;
 
@@ -12,6 +13,9 @@ public interface Tunnel {
 
     /** Whether the SSH session holding it is still open. */
     boolean isOpen();
+
+    /** Its live counters: channels, visitor streams, bytes. */
+    TunnelStatistics statistics();
 
     /**
      * Opens a new channel to the client for one visitor stream; blocks until the client accepts or refuses, or the

@@ -1,5 +1,7 @@
 package dev.gangway.connector.tunnel;
 
+import dev.gangway.connector.stats.GatewayStatistics;
+
 import java.util.Collection;
 import java.util.Optional;
 
@@ -11,4 +13,7 @@ public interface TunnelDirectory {
 
     /** A snapshot of every live tunnel. */
     Collection<Tunnel> all();
+
+    /** The gateway-wide live counts; each tunnel's own are {@link Tunnel#statistics()}. */
+    GatewayStatistics statistics();
 }

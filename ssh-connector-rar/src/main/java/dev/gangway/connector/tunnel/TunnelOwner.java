@@ -1,6 +1,7 @@
 package dev.gangway.connector.tunnel;
 
 import dev.gangway.connector.api.TunnelException;
+import dev.gangway.connector.stats.TunnelStatistics;
 
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -39,8 +40,10 @@ public interface TunnelOwner {
     /**
      * Opens one channel to the client for {@code request}: {@code forwarded-streamlocal@openssh.com} or
      * {@code forwarded-tcpip} carrying the request string. Blocks until the client answers or the timeout passes.
+     * The channel and the bytes it moves are counted in {@code statistics}, the tunnel's counters.
      *
      * @throws TunnelException REFUSED_BY_CLIENT, TIMEOUT or UNAVAILABLE
      */
-    TunnelStream openStream(TunnelRequest request, Duration timeout) throws TunnelException;
+    TunnelStream openStream(TunnelRequest request, Duration timeout, TunnelStatistics statistics)
+            throws TunnelException;
 }

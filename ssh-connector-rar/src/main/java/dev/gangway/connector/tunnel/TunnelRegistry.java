@@ -1,6 +1,7 @@
 package dev.gangway.connector.tunnel;
 
 import dev.gangway.connector.api.TunnelInfo;
+import dev.gangway.connector.stats.GatewayStatistics;
 
 import java.net.URI;
 import java.time.Duration;
@@ -53,6 +54,8 @@ public final class TunnelRegistry implements TunnelDirectory {
     /** Key to the last claim queued for it; removed once that claim is decided and nobody queued behind it. */
     private final Map<String, CompletableFuture<Tunnel>> claims = new HashMap<>();
     private final List<TunnelListener> listeners = new CopyOnWriteArrayList<>();
+    /** Lives as long as the registry, i.e. as long as the adapter is started: the totals count from its start. */
+    private final GatewayStatistics statistics = new GatewayStatistics();
 
     /**
      * @param baseUrl         the public base URL tunnel URLs are derived from
@@ -200,6 +203,11 @@ public final class TunnelRegistry implements TunnelDirectory {
         return List.copyOf(byKey.values());
     }
 
+    @Override
+    public GatewayStatistics statistics() {
+        return statistics;
+    }
+
     /** Runs when the previous claim of {@code key} is decided: decides now, or probes the holder first. */
     private void claim(TunnelOwner owner, TunnelRequest request, String key, CompletableFuture<Tunnel> result) {
         RegisteredTunnel holder;
@@ -313,7 +321,7 @@ public final class TunnelRegistry implements TunnelDirectory {
     private RegisteredTunnel install(TunnelOwner owner, TunnelRequest request, String key) {
         TunnelInfo info = new TunnelInfo(key, owner.clientId(), owner.envId(), request.requestString(),
                 request.access(), request.metaJson(), request.injectJson(), urlOf(key), Instant.now());
-        RegisteredTunnel tunnel = new RegisteredTunnel(owner, request, info);
+        RegisteredTunnel tunnel = new RegisteredTunnel(owner, request, info, statistics.newTunnel());
         byKey.put(key, tunnel);
         owners.get(owner).held.put(key, tunnel);
         return tunnel;

@@ -9,6 +9,7 @@ import dev.gangway.connector.tunnel.ClientIds;
 import dev.gangway.connector.tunnel.TunnelKeys;
 import jakarta.resource.spi.ConnectionEvent;
 import jakarta.resource.spi.ConnectionEventListener;
+import org.jboss.jca.core.spi.statistics.StatisticsPlugin;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import static dev.gangway.connector.outbound.GatewayStatisticsPlugin.ACTIVE_STREAMS;
+import static dev.gangway.connector.outbound.GatewayStatisticsPlugin.BYTES_FROM_SERVICES;
+import static dev.gangway.connector.outbound.GatewayStatisticsPlugin.BYTES_TO_SERVICES;
+import static dev.gangway.connector.outbound.GatewayStatisticsPlugin.CHANNELS_OPENED;
+import static dev.gangway.connector.outbound.GatewayStatisticsPlugin.OPEN_CHANNELS;
+import static dev.gangway.connector.outbound.GatewayStatisticsPlugin.SSH_CONNECTIONS;
+import static dev.gangway.connector.outbound.GatewayStatisticsPlugin.STREAMS;
+import static dev.gangway.connector.outbound.GatewayStatisticsPlugin.TUNNELS;
+import static dev.gangway.connector.outbound.GatewayStatisticsPlugin.TUNNEL_LIST;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -181,6 +192,65 @@ class TunnelManagedConnectionTest {
             }
         }
         assertEquals(3, backendConnections.get());
+    }
+
+    @Test
+    void statisticsFollowConnectionsChannelsStreamsAndBytes() throws Exception {
+        StatisticsPlugin stats = factory.getStatistics();
+        assertEquals(0, stats.getValue(SSH_CONNECTIONS));
+        assertEquals("[]", stats.getValue(TUNNEL_LIST));
+        Process holder = tunnelProcess("app", echo.getLocalPort());
+        String key = awaitTunnel("app");
+        assertEquals(1, stats.getValue(SSH_CONNECTIONS));
+        assertEquals(1, stats.getValue(TUNNELS));
+        TunnelManagedConnection mc = (TunnelManagedConnection) factory.createManagedConnection(null, new TunnelRequestInfo(key));
+
+        TunnelConnection first = (TunnelConnection) mc.getConnection(null, null);
+        assertEquals(1, stats.getValue(ACTIVE_STREAMS));
+        assertEquals(1, stats.getValue(OPEN_CHANNELS));
+        assertEquals("ping", roundTrip(first, "ping"));
+        first.recycle();
+        assertEquals(0, stats.getValue(ACTIVE_STREAMS));
+        assertEquals(1, stats.getValue(OPEN_CHANNELS), "a recycled channel stays open for the next stream");
+
+        TunnelConnection second = (TunnelConnection) mc.getConnection(null, null);
+        assertEquals("pong", roundTrip(second, "pong"));
+        second.close();
+        assertEquals(0, stats.getValue(ACTIVE_STREAMS));
+        awaitValue(stats, OPEN_CHANNELS, 0);
+        assertEquals(2L, stats.getValue(STREAMS));
+        assertEquals(1L, stats.getValue(CHANNELS_OPENED), "the second stream reused the first channel");
+        assertEquals(10L, stats.getValue(BYTES_TO_SERVICES), "two lines of five bytes");
+        assertEquals(10L, stats.getValue(BYTES_FROM_SERVICES));
+        String list = (String) stats.getValue(TUNNEL_LIST);
+        assertTrue(list.contains("\"key\":\"" + key + "\"") && list.contains("\"envId\":\"test\"")
+                && list.contains("\"streams\":2") && list.contains("\"bytesToService\":10"), list);
+
+        TunnelConnection third = (TunnelConnection) mc.getConnection(null, null);
+        assertEquals(1, stats.getValue(OPEN_CHANNELS));
+        holder.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        awaitValue(stats, SSH_CONNECTIONS, 0);
+        awaitValue(stats, ACTIVE_STREAMS, 0);
+        awaitValue(stats, OPEN_CHANNELS, 0);
+        assertEquals(0, stats.getValue(TUNNELS));
+        assertEquals("[]", stats.getValue(TUNNEL_LIST));
+        third.close();
+        assertEquals(0, stats.getValue(ACTIVE_STREAMS), "a late close of a detached handle counts nothing twice");
+        mc.destroy();
+
+        stats.clear();
+        assertEquals(0L, stats.getValue(STREAMS));
+        adapter.stop();
+        adapter = null;
+        assertEquals(0, stats.getValue(TUNNELS), "a stopped adapter reads as idle, not as an error");
+    }
+
+    private static void awaitValue(StatisticsPlugin stats, String name, Object expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!expected.equals(stats.getValue(name)) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(expected, stats.getValue(name), name);
     }
 
     private String openTunnel(String name, int port) throws Exception {

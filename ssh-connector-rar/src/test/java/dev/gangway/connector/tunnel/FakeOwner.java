@@ -1,6 +1,7 @@
 package dev.gangway.connector.tunnel;
 
 import dev.gangway.connector.api.TunnelException;
+import dev.gangway.connector.stats.TunnelStatistics;
 
 import java.time.Duration;
 import java.util.List;
@@ -90,7 +91,8 @@ final class FakeOwner implements TunnelOwner {
     }
 
     @Override
-    public TunnelStream openStream(TunnelRequest request, Duration timeout) throws TunnelException {
+    public TunnelStream openStream(TunnelRequest request, Duration timeout, TunnelStatistics statistics)
+            throws TunnelException {
         streamsOpened.add(request);
         throw new TunnelException(TunnelException.Reason.REFUSED_BY_CLIENT, "fake: nothing listens");
     }
