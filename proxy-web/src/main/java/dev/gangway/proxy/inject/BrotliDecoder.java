@@ -19,6 +19,12 @@ final class BrotliDecoder implements BodyStage {
     /** Decoded bytes not yet handed out: a view of native memory, valid until the decoder is next called. */
     private ByteBuffer pending;
     private boolean pushedAny;
+    /**
+     * The last call was a pull. After a pull the wrapper reports "needs more input" whenever the pushed bytes are
+     * all consumed, even when the decoder still has work from them (a long run of repeated bytes): a push of
+     * nothing tells which it is.
+     */
+    private boolean pulledLast;
     private boolean ended;
     private boolean finished;
     private boolean closed;
@@ -51,11 +57,13 @@ final class BrotliDecoder implements BodyStage {
             }
             pending = null;
             switch (decoder.getStatus()) {
-                case NEEDS_MORE_OUTPUT -> pending = decoder.pull();
-                case OK -> decoder.push(0);
+                case NEEDS_MORE_OUTPUT -> pull();
+                case OK -> pushNothing();
                 case NEEDS_MORE_INPUT -> {
                     if (decoder.hasOutput()) {
-                        pending = decoder.pull();
+                        pull();
+                    } else if (pulledLast) {
+                        pushNothing();
                     } else if (input != null) {
                         push();
                     } else if (ended && pushedAny) {
@@ -82,12 +90,23 @@ final class BrotliDecoder implements BodyStage {
         return null;
     }
 
+    private void pull() {
+        pending = decoder.pull();
+        pulledLast = true;
+    }
+
+    private void pushNothing() {
+        pulledLast = false;
+        decoder.push(0);
+    }
+
     private void push() {
         int n = NativeBuffers.fill(decoder.getInputBuffer(), input);
         if (!input.hasRemaining()) {
             input = null;
         }
         pushedAny = true;
+        pulledLast = false;
         decoder.push(n);
     }
 

@@ -1,5 +1,6 @@
 package dev.gangway.proxy.inject;
 
+import com.aayushatharva.brotli4j.Brotli4jLoader;
 import com.aayushatharva.brotli4j.decoder.Decoder;
 import com.aayushatharva.brotli4j.decoder.DecoderJNI;
 import com.aayushatharva.brotli4j.decoder.DirectDecompress;
@@ -18,7 +19,17 @@ import java.util.zip.Inflater;
 /** Reference encoders and decoders for tests: the JDK's gzip and zlib, brotli4j's one-shot calls. */
 final class Codecs {
 
+    static {
+        // brotli4j's encoder classes do not load the native library themselves.
+        Brotli4jLoader.ensureAvailability();
+    }
+
     private Codecs() {
+    }
+
+    /** Makes sure the native library is loaded before a test uses brotli4j directly. */
+    static void loadBrotli() {
+        // The static initializer did it.
     }
 
     static byte[] encode(ContentCoding coding, byte[] plain) {
