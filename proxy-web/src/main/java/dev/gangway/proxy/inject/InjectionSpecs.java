@@ -80,7 +80,7 @@ public final class InjectionSpecs {
         }
         Pattern pathRegex = null;
         JsonValue regex = object.get("pathRegex");
-        if (regex != null && regex != JsonValue.NULL) {
+        if (regex != null) {
             if (!(regex instanceof JsonString pattern)) {
                 throw new IllegalArgumentException(where + ".pathRegex must be a string");
             }
@@ -133,7 +133,7 @@ public final class InjectionSpecs {
         return new ScriptInjection(applying.size() == specs.size() ? all : InjectedScripts.of(applying));
     }
 
-    /** Spec count, for logs. */
+    /** The specs, for logs and test failures. */
     @Override
     public String toString() {
         return "InjectionSpecs" + specs;
