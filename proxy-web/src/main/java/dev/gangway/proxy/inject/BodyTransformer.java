@@ -29,8 +29,10 @@ public interface BodyTransformer extends AutoCloseable {
     void endOfInput();
 
     /**
-     * The next bytes for the visitor, at most {@link #MAX_OUTPUT} long, valid until the next call; or {@code null}
-     * when the transformer needs input or is finished.
+     * The next bytes for the visitor, at most {@link #MAX_OUTPUT} long; or {@code null} when the transformer needs
+     * input or is finished. The piece is valid until the next {@code poll}, {@code offer} or {@code close}, and may
+     * be a view of an offered input buffer (an uncompressed page passes through without copying): write it out
+     * completely before reusing that buffer.
      *
      * @throws IOException when the service's compressed body is corrupt or truncated; the transformer is then
      *                     unusable and the visitor's response cannot be completed

@@ -18,7 +18,7 @@ public final class BrotliSupport {
     private BrotliSupport() {
     }
 
-    /** Loads the library on first call (logging GANGWAY002010 once if it cannot); then just answers. */
+    /** Loads the library on first call (logging GANGWAY2010 once if it cannot); then just answers. */
     public static boolean isAvailable() {
         return Holder.AVAILABLE;
     }

@@ -86,7 +86,7 @@ public final class ScriptInjection {
             return null;
         }
         List<HeaderField> headers = rewrittenHeaders(head.headers());
-        if (requestMethod.toUpperCase(Locale.ROOT).equals("HEAD")) {
+        if ("HEAD".equals(requestMethod)) {
             return new ResponseRewrite(headers, null);
         }
         BodyStage pipeline;

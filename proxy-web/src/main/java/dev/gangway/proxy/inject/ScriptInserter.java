@@ -21,7 +21,8 @@ final class ScriptInserter implements BodyStage {
     /** Index in {@link #input} of the next byte to scan. */
     private int scanPos;
     private boolean scanning = true;
-    private boolean inserted;
+    /** The scripts are in, or will never be (not an ASCII-compatible document): nothing is added at the end. */
+    private boolean settled;
     private boolean holding;
     /** Where the hold began in {@link #input}; its first byte when it began in an earlier buffer. */
     private int holdStart;
@@ -75,8 +76,7 @@ final class ScriptInserter implements BodyStage {
 
     private void passThrough() {
         int end = Math.min(input.limit(), emitFrom + MAX_OUTPUT);
-        ready.add(slice(emitFrom, end));
-        emitFrom = end;
+        emitUpTo(end);
         if (end == input.limit()) {
             input = null;
         }
@@ -98,7 +98,7 @@ final class ScriptInserter implements BodyStage {
                     break;
                 case HtmlTagScanner.INSERT_BEFORE_HOLD:
                     emitUpTo(holdStart);
-                    ready.add(scripts.inNewHead());
+                    enqueue(scripts.inNewHead());
                     releaseHeldBefore();
                     holding = false;
                     stopScanning();
@@ -107,15 +107,14 @@ final class ScriptInserter implements BodyStage {
                 case HtmlTagScanner.INSERT_AFTER:
                     scanPos++;
                     emitUpTo(scanPos);
-                    ready.add(scripts.tags());
+                    enqueue(scripts.tags());
                     stopScanning();
                     return;
                 case HtmlTagScanner.DISABLE:
                     releaseHeldBefore();
                     holding = false;
-                    scanning = false;
                     // Nothing is inserted at the end either: appending ASCII to UTF-16 would only corrupt the page.
-                    inserted = true;
+                    stopScanning();
                     scanPos++;
                     return;
                 default:
@@ -138,7 +137,16 @@ final class ScriptInserter implements BodyStage {
 
     private void stopScanning() {
         scanning = false;
-        inserted = true;
+        settled = true;
+    }
+
+    /** Many specs can make more than one output piece's worth of tags. */
+    private void enqueue(ByteBuffer bytes) {
+        while (bytes.remaining() > MAX_OUTPUT) {
+            ready.add(bytes.slice(bytes.position(), MAX_OUTPUT));
+            bytes.position(bytes.position() + MAX_OUTPUT);
+        }
+        ready.add(bytes);
     }
 
     private void emitUpTo(int end) {
@@ -158,10 +166,10 @@ final class ScriptInserter implements BodyStage {
 
     private void finish() {
         releaseHeldBefore();
-        if (!inserted) {
+        if (!settled) {
             // No head, body or </html> anywhere: the scripts go at the end, as in Preevy.
-            ready.add(scripts.inNewHead());
-            inserted = true;
+            enqueue(scripts.inNewHead());
+            settled = true;
         }
         finished = true;
     }

@@ -167,6 +167,21 @@ class CompressedBodyTest {
         assertThrows(IllegalStateException.class, t::poll);
     }
 
+    @ParameterizedTest
+    @EnumSource(ContentCoding.class)
+    void offeringWhileTheLastInputIsInUseOrAfterTheEndIsRefused(ContentCoding coding) throws IOException {
+        try (BodyTransformer t = transformer(coding)) {
+            t.offer(ByteBuffer.wrap(Codecs.encode(coding, utf8(PAGE))));
+            assertFalse(t.needsInput());
+            assertThrows(IllegalStateException.class, () -> t.offer(ByteBuffer.allocate(1)));
+            while (t.poll() != null) {
+                // drain
+            }
+            t.endOfInput();
+            assertThrows(IllegalStateException.class, () -> t.offer(ByteBuffer.allocate(1)));
+        }
+    }
+
     /**
      * A page the service streams reaches the visitor as it comes: once the service's first part is in and the
      * transformer has run dry, the output so far decodes to that whole part, scripts included.

@@ -125,6 +125,22 @@ class ScriptInsertionTest {
     }
 
     @Test
+    void manySpecsComeOutInBoundedPiecesToo() throws IOException {
+        StringBuilder json = new StringBuilder("[");
+        StringBuilder tags = new StringBuilder();
+        for (int i = 0; i < 400; i++) {
+            String src = "https://cdn.example/" + "x".repeat(60) + i + ".js";
+            json.append(i == 0 ? "" : ",").append("{\"src\":\"").append(src).append("\"}");
+            tags.append("<script src=\"").append(src).append("\"></script>");
+        }
+        ScriptInjection injection = InjectionSpecs.parse(json.append(']').toString()).forRequest("/");
+        BodyTransformer body = injection.forResponse("GET", new ResponseHead(1, 200, "OK",
+                List.of(new HeaderField("Content-Type", "text/html")))).body();
+        byte[] output = Feeder.run(body, "<p>".getBytes(StandardCharsets.US_ASCII), Feeder.whole());
+        assertEquals("<p><head>" + tags + "</head>", new String(output, StandardCharsets.US_ASCII));
+    }
+
+    @Test
     void aLargePageStreamsThroughInBoundedPiecesWithTheTagsOnce() throws IOException {
         String page = "<html><head><title>big</title></head><body>" + "<p>paragraph &amp; text</p>\n".repeat(20_000)
                 + "</body></html>";
