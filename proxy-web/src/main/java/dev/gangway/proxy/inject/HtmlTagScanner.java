@@ -46,7 +46,8 @@ final class HtmlTagScanner {
     }
 
     private State state = State.FIRST_BYTE;
-    private byte firstByte;
+    /** The document's first byte, when it may begin a UTF-16 byte-order mark. */
+    private byte bomStart;
     private final char[] name = new char[MAX_NAME];
     private int nameLength;
     /** The tag name ran past {@link #MAX_NAME}: it is none of the names that matter here. */
@@ -117,7 +118,7 @@ final class HtmlTagScanner {
             return DISABLE;
         }
         if (b == (byte) 0xFE || b == (byte) 0xFF) {
-            firstByte = b;
+            bomStart = b;
             state = State.AFTER_BOM_START;
             return CONTINUE;
         }
@@ -127,7 +128,7 @@ final class HtmlTagScanner {
 
     private int afterBomStart(byte b) {
         // FE FF is UTF-16BE's mark, FF FE UTF-16LE's (and the start of UTF-32LE's).
-        if ((firstByte == (byte) 0xFE && b == (byte) 0xFF) || (firstByte == (byte) 0xFF && b == (byte) 0xFE)) {
+        if ((bomStart == (byte) 0xFE && b == (byte) 0xFF) || (bomStart == (byte) 0xFF && b == (byte) 0xFE)) {
             return DISABLE;
         }
         state = State.DATA;
@@ -361,9 +362,10 @@ final class HtmlTagScanner {
 
     private int textEndTagName(byte b) {
         if (matched == textElement.length() && (isSpace(b) || b == '/' || b == '>')) {
+            // The element's end tag: markup again after its '>' (its attributes, if any, are skipped as usual).
             textElement = null;
-            startName(true);
-            nameOverflow = true;
+            headTag = false;
+            pendingTextElement = null;
             state = State.BEFORE_ATTRIBUTE_NAME;
             return b == '>' ? tagEnded() : CONTINUE;
         }
