@@ -41,6 +41,13 @@ public interface ProxyLogger extends BasicLogger {
             + "was ended. This is a bug: please report it with this stack trace")
     void unexpectedFailure(String tunnelKey, @Cause Throwable cause);
 
+    @LogMessage(level = Logger.Level.WARN)
+    @Message(id = 2010, value = "Brotli is not available (%s): HTML pages a service sends with Content-Encoding: br "
+            + "pass through without their inject= scripts; gzip, deflate and uncompressed pages still get them. The "
+            + "WAR ships the native library for linux-x86_64 only; it is copied to java.io.tmpdir (or to the "
+            + "directory named by -Dcom.aayushatharva.brotli4j.native.workdir), which must allow executable mappings")
+    void brotliUnavailable(String reason);
+
     // Per-request events, DEBUG on the visitor category.
 
     @LogMessage(level = Logger.Level.DEBUG)
@@ -63,6 +70,10 @@ public interface ProxyLogger extends BasicLogger {
     @Message(id = 2104, value = "A reused connection to tunnel %s closed before answering; retrying once on a "
             + "fresh connection")
     void retryingOnFreshConnection(String tunnelKey);
+
+    @LogMessage(level = Logger.Level.DEBUG)
+    @Message(id = 2106, value = "Script injection skipped for one response, which passes through unchanged: %s")
+    void injectionSkipped(String reason);
 
     @LogMessage(level = Logger.Level.DEBUG)
     @Message(id = 2105, value = "The service behind tunnel %s closed the connection without a response; answered 502")
