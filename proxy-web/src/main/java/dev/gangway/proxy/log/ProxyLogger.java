@@ -72,7 +72,7 @@ public interface ProxyLogger extends BasicLogger {
     void retryingOnFreshConnection(String tunnelKey);
 
     @LogMessage(level = Logger.Level.DEBUG)
-    @Message(id = 2106, value = "Script injection skipped for one response, which passes through unchanged: %s")
+    @Message(id = 2110, value = "Script injection skipped for one response, which passes through unchanged: %s")
     void injectionSkipped(String reason);
 
     @LogMessage(level = Logger.Level.DEBUG)
