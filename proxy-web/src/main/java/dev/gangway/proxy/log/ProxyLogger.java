@@ -48,6 +48,11 @@ public interface ProxyLogger extends BasicLogger {
             + "directory named by -Dcom.aayushatharva.brotli4j.native.workdir), which must allow executable mappings")
     void brotliUnavailable(String reason);
 
+    @LogMessage(level = Logger.Level.WARN)
+    @Message(id = 2011, value = "The inject= spec of tunnel %s, which the SSH connector accepted, cannot be used: %s. "
+            + "Its pages are served without the scripts; please report this as a bug with the tunnel's request string")
+    void unusableInjectSpec(String tunnelKey, String problem);
+
     // Per-request events, DEBUG on the visitor category.
 
     @LogMessage(level = Logger.Level.DEBUG)
@@ -72,10 +77,6 @@ public interface ProxyLogger extends BasicLogger {
     void retryingOnFreshConnection(String tunnelKey);
 
     @LogMessage(level = Logger.Level.DEBUG)
-    @Message(id = 2110, value = "Script injection skipped for one response, which passes through unchanged: %s")
-    void injectionSkipped(String reason);
-
-    @LogMessage(level = Logger.Level.DEBUG)
     @Message(id = 2105, value = "The service behind tunnel %s closed the connection without a response; answered 502")
     void noResponse(String tunnelKey, @Cause Throwable cause);
 
@@ -96,4 +97,13 @@ public interface ProxyLogger extends BasicLogger {
     @Message(id = 2109, value = "Refused an upgrade to '%s' for tunnel %s: not a protocol this gateway carries; "
             + "answered 501")
     void unsupportedUpgrade(String protocols, String tunnelKey);
+
+    @LogMessage(level = Logger.Level.DEBUG)
+    @Message(id = 2110, value = "Script injection skipped for one response, which passes through unchanged: %s")
+    void injectionSkipped(String reason);
+
+    @LogMessage(level = Logger.Level.DEBUG)
+    @Message(id = 2111, value = "The service behind tunnel %s sent a body that cannot be rewritten for script "
+            + "injection (%s); the visitor's connection was closed")
+    void injectionFailed(String tunnelKey, String problem);
 }

@@ -1,6 +1,7 @@
 package dev.gangway.proxy.stream;
 
 import dev.gangway.proxy.http.RequestBodyFraming;
+import dev.gangway.proxy.inject.ScriptInjection;
 
 /**
  * A visitor's request as it goes to the service: everything the exchange needs besides the live channels.
@@ -13,7 +14,9 @@ import dev.gangway.proxy.http.RequestBodyFraming;
  * @param idempotent whether the method may be sent twice (a retry on a stale reused channel)
  * @param upgrade    the protocol the request asks the service to switch to ({@code websocket}, {@code tcp}), or
  *                   {@code null}; on the service's 101 the exchange becomes an {@link UpgradeSplice}
+ * @param injection  the tunnel's {@code inject=} scripts that apply to this request, or {@code null}; it decides from
+ *                   the response head whether the body is rewritten
  */
 public record ForwardedRequest(String tunnelKey, String method, byte[] head, RequestBodyFraming framing, long length,
-                               boolean idempotent, String upgrade) {
+                               boolean idempotent, String upgrade, ScriptInjection injection) {
 }

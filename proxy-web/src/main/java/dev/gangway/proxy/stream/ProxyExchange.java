@@ -3,6 +3,7 @@ package dev.gangway.proxy.stream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.function.Consumer;
 
 import dev.gangway.connector.api.IoCallback;
@@ -18,6 +19,8 @@ import dev.gangway.proxy.http.ResponseFraming;
 import dev.gangway.proxy.http.ResponseHead;
 import dev.gangway.proxy.http.ResponseHeadParser;
 import dev.gangway.proxy.http.VisitorError;
+import dev.gangway.proxy.inject.BodyTransformer;
+import dev.gangway.proxy.inject.ResponseRewrite;
 import dev.gangway.proxy.log.ProxyLogger;
 import dev.gangway.proxy.web.ErrorPage;
 import io.undertow.connector.PooledByteBuffer;
@@ -97,6 +100,12 @@ public final class ProxyExchange {
     private boolean responseDone;
     /** The service answered the upgrade with 101; the splice starts once the request is fully sent. */
     private boolean upgradeAccepted;
+    /** The service's close ended a body delimited by the close. */
+    private boolean closeDelimitedEnded;
+    /** Rewrites the body to carry the tunnel's inject= scripts; null when the response passes as it is. */
+    private BodyTransformer rewriter;
+    /** The rewriter was told the service's body ended. */
+    private boolean rewriterFed;
 
     public ProxyExchange(HttpServerExchange exchange, TunnelConnectionFactory factory, ForwardedRequest request,
                          StreamTimeouts timeouts) {
@@ -281,6 +290,8 @@ public final class ProxyExchange {
             if (finished) {
                 releaseIdleBuffers();
             } else if (n < 0) {
+                buffer.flip(); // nothing read: the buffer holds no input, not what it held before
+                tunnelInput = buffer;
                 onTunnelEnd(null);
             } else {
                 anyResponseByte = true;
@@ -324,15 +335,14 @@ public final class ProxyExchange {
                     }
                     continue;
                 }
-                if (bodyComplete()) {
+                ByteBuffer out = rewriter == null ? nextBodyBytes() : nextRewrittenBytes();
+                if (out != null) {
+                    visitorOutput = out;
+                } else if (rewriter == null ? bodyComplete() : rewriter.isFinished()) {
                     responseDone = true;
                     maybeFinish();
                     return;
-                }
-                ByteBuffer body = nextBodyBytes();
-                if (body != null) {
-                    visitorOutput = body;
-                } else if (!bodyComplete()) {
+                } else {
                     // Nothing more at hand: what the visitor's channel holds goes out now, not when a buffer fills
                     // (an event stream may wait minutes for its next event).
                     if (!flushVisitor()) {
@@ -349,33 +359,77 @@ public final class ProxyExchange {
             } else {
                 abort(e);
             }
+        } catch (IOException e) {
+            // A body the rewriter cannot decode (corrupt gzip, say) after the head went out: the visitor must see a
+            // broken response rather than a page silently cut short.
+            ProxyLogger.VISITOR.injectionFailed(tunnelKey, e.getMessage());
+            abort(e);
+        }
+    }
+
+    /**
+     * The next bytes of a rewritten body for the visitor, or {@code null} when the rewriter is finished or needs more
+     * from the tunnel. The rewriter keeps a view of the tunnel buffer until it asks for input again, and the buffer is
+     * refilled only then; what it returns is written out before it is asked again.
+     */
+    private ByteBuffer nextRewrittenBytes() throws IOException, MalformedResponseException {
+        while (true) {
+            ByteBuffer out = rewriter.poll();
+            if (out != null || rewriter.isFinished()) {
+                return out;
+            }
+            if (!rewriter.needsInput()) {
+                // Refilling the tunnel buffer now could overwrite bytes the rewriter still refers to.
+                throw new IllegalStateException("the body rewriter has nothing to give, yet wants no input");
+            }
+            ByteBuffer in = nextBodyBytes();
+            if (in != null) {
+                rewriter.offer(in);
+            } else if (bodyComplete() && !rewriterFed) {
+                rewriterFed = true;
+                rewriter.endOfInput();
+            } else {
+                return null;
+            }
         }
     }
 
     private void startResponse(ResponseHead parsed) throws MalformedResponseException {
         framing = ResponseFraming.of(parsed, request.method());
         head = parsed;
+        ResponseRewrite rewrite = request.injection() == null ? null
+                : request.injection().forResponse(request.method(), parsed);
+        List<HeaderField> fields = parsed.headers();
+        if (rewrite != null) {
+            // Without Content-Length (the rewrite changes it): Undertow chunks the body for the visitor.
+            fields = rewrite.headers();
+            rewriter = rewrite.body();
+        }
         exchange.setStatusCode(parsed.status());
         if (!parsed.reason().isEmpty()) {
             exchange.setReasonPhrase(parsed.reason());
         }
         var headers = exchange.getResponseHeaders();
-        for (HeaderField field : HopByHop.strip(parsed.headers())) {
+        String bodilessLength = null;
+        for (HeaderField field : HopByHop.strip(fields)) {
             if (!field.is("Content-Length")) {
                 headers.add(HttpString.tryFromString(field.name()), field.value());
+            } else if (bodilessLength == null) {
+                bodilessLength = field.value();
             }
         }
         switch (framing.kind()) {
             case FIXED -> {
                 fixedLeft = framing.length();
-                headers.put(io.undertow.util.Headers.CONTENT_LENGTH, framing.length());
+                if (rewriter == null) {
+                    headers.put(io.undertow.util.Headers.CONTENT_LENGTH, framing.length());
+                }
             }
             case CHUNKED -> chunked = new ChunkedDecoder();
             case NONE -> {
-                // HEAD and 304 tell the length of the body they do not carry.
-                String length = parsed.first("Content-Length");
-                if (length != null && parsed.status() != 204) {
-                    headers.put(io.undertow.util.Headers.CONTENT_LENGTH, length);
+                // HEAD and 304 tell the length of the body they do not carry (unless a rewrite made it unknown).
+                if (bodilessLength != null && parsed.status() != 204) {
+                    headers.put(io.undertow.util.Headers.CONTENT_LENGTH, bodilessLength);
                 }
             }
             case UNTIL_CLOSE -> {
@@ -390,7 +444,7 @@ public final class ProxyExchange {
             case NONE -> true;
             case FIXED -> fixedLeft == 0;
             case CHUNKED -> chunked.isDone();
-            case UNTIL_CLOSE -> false;
+            case UNTIL_CLOSE -> closeDelimitedEnded;
         };
     }
 
@@ -483,7 +537,7 @@ public final class ProxyExchange {
             return;
         }
         finished = true;
-        stopTimers();
+        releaseExchangeState();
         stopReadingVisitor();
         PooledByteBuffer leftover = responseBuffer;
         responseBuffer = null;
@@ -521,8 +575,8 @@ public final class ProxyExchange {
             return;
         }
         if (framing.kind() == ResponseFraming.Kind.UNTIL_CLOSE && cause == null) {
-            responseDone = true;
-            maybeFinish();
+            closeDelimitedEnded = true;
+            processResponse();
             return;
         }
         abort(cause != null ? cause : new IOException("the service closed the connection before the body ended"));
@@ -540,7 +594,7 @@ public final class ProxyExchange {
             return;
         }
         finished = true;
-        stopTimers();
+        releaseExchangeState();
         // A connection that was asked to upgrade and declined is in no state worth reusing.
         boolean reusable = requestSent && head.keepsAlive() && framing.kind() != ResponseFraming.Kind.UNTIL_CLOSE
                 && !tunnelInput.hasRemaining() && request.upgrade() == null;
@@ -562,7 +616,7 @@ public final class ProxyExchange {
             return;
         }
         finished = true;
-        stopTimers();
+        releaseExchangeState();
         if (tunnel != null) {
             tunnel.close();
         }
@@ -611,7 +665,7 @@ public final class ProxyExchange {
 
     private void closeBoth() {
         finished = true;
-        stopTimers();
+        releaseExchangeState();
         if (tunnel != null) {
             tunnel.close();
         }
@@ -621,9 +675,13 @@ public final class ProxyExchange {
         IoUtils.safeClose(exchange.getConnection());
     }
 
-    private void stopTimers() {
+    /** Everything an ended exchange must stop or free besides its channels: timers and the rewriter's native state. */
+    private void releaseExchangeState() {
         idleTimer.stop();
         deadline.stop();
+        if (rewriter != null) {
+            rewriter.close();
+        }
     }
 
     private void stopReadingVisitor() {

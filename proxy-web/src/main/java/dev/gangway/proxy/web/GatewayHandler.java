@@ -10,6 +10,7 @@ import dev.gangway.connector.api.TunnelInfo;
 import dev.gangway.proxy.http.RequestBodyFraming;
 import dev.gangway.proxy.http.UpgradeRequest;
 import dev.gangway.proxy.http.VisitorError;
+import dev.gangway.proxy.inject.ScriptInjection;
 import dev.gangway.proxy.log.ProxyLogger;
 import dev.gangway.proxy.routing.Route;
 import dev.gangway.proxy.stream.ForwardedRequest;
@@ -30,7 +31,11 @@ import io.undertow.util.Methods;
  */
 public final class GatewayHandler implements HttpHandler {
 
-    private static final AttachmentKey<Route.ToTunnel> ROUTE = AttachmentKey.create(Route.ToTunnel.class);
+    private static final AttachmentKey<Routed> ROUTED = AttachmentKey.create(Routed.class);
+
+    /** What the handler found for a request it proxies, handed on to {@link #proxy} past the 100-continue step. */
+    private record Routed(Route.ToTunnel route, TunnelInfo tunnel) {
+    }
 
     private final HttpHandler next;
     private final Supplier<ProxyRuntime> runtime;
@@ -89,7 +94,7 @@ public final class GatewayHandler implements HttpHandler {
                 // limit). This lifts the cap for chunked bodies; a Content-Length over the listener's max-post-size
                 // is refused by Undertow before any handler runs, so the listener must allow it (max-post-size=0).
                 exchange.setMaxEntitySize(0);
-                exchange.putAttachment(ROUTE, toTunnel);
+                exchange.putAttachment(ROUTED, new Routed(toTunnel, tunnel.get()));
                 tunnelHandler.handleRequest(exchange);
             }
         }
@@ -97,13 +102,17 @@ public final class GatewayHandler implements HttpHandler {
 
     private void proxy(HttpServerExchange exchange) {
         ProxyRuntime rt = runtime.get();
-        Route.ToTunnel route = exchange.getAttachment(ROUTE);
+        Routed routed = exchange.getAttachment(ROUTED);
+        Route.ToTunnel route = routed.route();
         RequestBodyFraming framing = VisitorRequest.bodyFraming(exchange);
         UpgradeRequest upgrade = VisitorRequest.upgrade(exchange);
         String protocol = upgrade.kind().isForwarded() ? upgrade.protocol() : null;
-        byte[] head = VisitorRequest.head(exchange, route.target(), framing, rt.trustedProxies(), protocol);
+        // Scripts go into pages, never into an upgraded stream.
+        ScriptInjection injection = protocol == null ? rt.injections(routed.tunnel()).forRequest(route.target()) : null;
+        byte[] head = VisitorRequest.head(exchange, route.target(), framing, rt.trustedProxies(), protocol, injection);
         ForwardedRequest request = new ForwardedRequest(route.key(), exchange.getRequestMethod().toString(), head,
-                framing, exchange.getRequestContentLength(), VisitorRequest.isIdempotent(exchange), protocol);
+                framing, exchange.getRequestContentLength(), VisitorRequest.isIdempotent(exchange), protocol,
+                injection);
         new ProxyExchange(exchange, rt.factory(), request, rt.timeouts()).start();
     }
 }

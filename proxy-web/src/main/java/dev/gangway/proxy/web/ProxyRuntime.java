@@ -4,13 +4,16 @@ import java.util.Objects;
 
 import dev.gangway.connector.api.GatewaySettings;
 import dev.gangway.connector.api.TunnelConnectionFactory;
+import dev.gangway.connector.api.TunnelInfo;
+import dev.gangway.proxy.inject.InjectionSpecs;
 import dev.gangway.proxy.http.TrustedProxies;
 import dev.gangway.proxy.routing.HostRouter;
 import dev.gangway.proxy.stream.StreamTimeouts;
 
 /**
  * What the handler needs at request time, built once from the resource adapter's connection factory: the factory,
- * the router for the configured base host, the trusted-proxy matcher and the stream timeouts.
+ * the router for the configured base host, the trusted-proxy matcher, the stream timeouts and the parsed
+ * {@code inject=} specs of the tunnels.
  */
 public final class ProxyRuntime {
 
@@ -21,6 +24,7 @@ public final class ProxyRuntime {
     private final HostRouter router;
     private final TrustedProxies trustedProxies;
     private final StreamTimeouts timeouts;
+    private final InjectionCache injections = new InjectionCache();
     private final String baseHost;
 
     private ProxyRuntime(TunnelConnectionFactory factory, HostRouter router, TrustedProxies trustedProxies,
@@ -56,6 +60,11 @@ public final class ProxyRuntime {
 
     public TrustedProxies trustedProxies() {
         return trustedProxies;
+    }
+
+    /** The tunnel's {@code inject=} specs, parsed once. */
+    public InjectionSpecs injections(TunnelInfo tunnel) {
+        return injections.of(tunnel);
     }
 
     public StreamTimeouts timeouts() {

@@ -6,6 +6,7 @@ import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.annotation.WebListener;
 
 import dev.gangway.connector.api.TunnelConnectionFactory;
+import dev.gangway.proxy.inject.BrotliSupport;
 import dev.gangway.proxy.log.ProxyLogger;
 
 /**
@@ -28,6 +29,9 @@ public class TunnelFactoryListener implements ServletContextListener {
             // Failing the deployment is louder, and safer, than proxying with half a configuration.
             throw e;
         }
+        // Loads brotli's native library now (a file copy), not on the I/O thread of the first br page; logs once if
+        // it cannot, and such pages then pass through without scripts.
+        BrotliSupport.isAvailable();
         event.getServletContext().setAttribute(ProxyRuntime.ATTRIBUTE, runtime);
         ProxyLogger.ROOT.proxyReady(runtime.baseHost(), factory.settings().trustedProxies().size());
     }

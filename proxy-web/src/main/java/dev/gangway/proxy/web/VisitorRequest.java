@@ -11,6 +11,7 @@ import dev.gangway.proxy.http.RequestBodyFraming;
 import dev.gangway.proxy.http.RequestHeadWriter;
 import dev.gangway.proxy.http.TrustedProxies;
 import dev.gangway.proxy.http.UpgradeRequest;
+import dev.gangway.proxy.inject.ScriptInjection;
 import dev.gangway.proxy.http.VisitorFacts;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
@@ -64,16 +65,21 @@ final class VisitorRequest {
     /**
      * The head to send to the service for a request routed to {@code target}.
      *
-     * @param upgrade the protocol to ask the service for ({@code websocket}, {@code tcp}), or {@code null}
+     * @param upgrade   the protocol to ask the service for ({@code websocket}, {@code tcp}), or {@code null}
+     * @param injection the scripts this request's response may get, or {@code null}: its ETag suffix comes off the
+     *                  visitor's validators
      */
     static byte[] head(HttpServerExchange exchange, String target, RequestBodyFraming framing,
-                       TrustedProxies trustedProxies, String upgrade) {
+                       TrustedProxies trustedProxies, String upgrade, ScriptInjection injection) {
         List<HeaderField> fields = new ArrayList<>();
         for (HeaderValues values : exchange.getRequestHeaders()) {
             String name = values.getHeaderName().toString();
             for (String value : values) {
                 fields.add(new HeaderField(name, value));
             }
+        }
+        if (injection != null) {
+            fields = injection.requestHeaders(fields);
         }
         // The TCP peer, not exchange.getSourceAddress(): that one may already believe a proxy's headers.
         InetSocketAddress peer = exchange.getConnection().getPeerAddress(InetSocketAddress.class);

@@ -60,13 +60,21 @@ final class SocketTunnelFactory implements TunnelConnectionFactory {
         access.put(key, tunnelAccess);
     }
 
-    @Override
-    public Optional<TunnelInfo> findTunnel(String tunnelKey) {
-        return backends.containsKey(tunnelKey) ? Optional.of(info(tunnelKey, access.get(tunnelKey))) : Optional.empty();
+    private final Map<String, String> injections = new ConcurrentHashMap<>();
+
+    /** A public tunnel whose request string carried {@code inject=} with this (decoded) JSON array. */
+    void registerWithInjection(String key, InetSocketAddress backend, String injectJson) {
+        injections.put(key, injectJson);
+        register(key, backend, TunnelAccess.PUBLIC);
     }
 
-    private static TunnelInfo info(String key, TunnelAccess tunnelAccess) {
-        return new TunnelInfo(key, "abc12345", "env", "/" + key, tunnelAccess, null, null,
+    @Override
+    public Optional<TunnelInfo> findTunnel(String tunnelKey) {
+        return backends.containsKey(tunnelKey) ? Optional.of(info(tunnelKey)) : Optional.empty();
+    }
+
+    private TunnelInfo info(String key) {
+        return new TunnelInfo(key, "abc12345", "env", "/" + key, access.get(key), null, injections.get(key),
                 "http://" + key + ".gw.test/", Instant.now());
     }
 
@@ -85,7 +93,7 @@ final class SocketTunnelFactory implements TunnelConnectionFactory {
             AsynchronousSocketChannel channel = AsynchronousSocketChannel.open();
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             channel.connect(backend).get(5, TimeUnit.SECONDS);
-            SocketTunnelConnection connection = new SocketTunnelConnection(this, info(tunnelKey, access.get(tunnelKey)), channel);
+            SocketTunnelConnection connection = new SocketTunnelConnection(this, info(tunnelKey), channel);
             opened.add(connection);
             return connection;
         } catch (ExecutionException e) {
