@@ -37,9 +37,6 @@ public interface ConnectorLogger extends BasicLogger {
     @Message(id = 1004, value = "Stopping the SSH server did not finish cleanly (%s); its threads were interrupted. If it repeats, take a thread dump during undeploy and report it")
     void stopIncomplete(String reason, @Cause Throwable cause);
 
-    @Message(id = 1010, value = "The SSH session of tunnel %s closed while a visitor stream was open on it (the client disconnected or stopped answering keepalives); the pool discards this connection. Nothing to do unless it repeats: then check the client's network")
-    IllegalStateException sessionLostInUse(String tunnelKey);
-
     @Message(id = 1011, value = "Gangway resource adapter is not started; check the server log for why it failed to start")
     IllegalStateException notStarted();
 }

@@ -58,9 +58,14 @@ public final class Backend implements AutoCloseable {
      * The handler must read the request body itself if it wants it.
      */
     public static Backend start(HttpHandler handler) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        return start(handler, 8);
+    }
+
+    /** As {@link #start(HttpHandler)}, serving up to {@code threads} requests at once (one thread each). */
+    public static Backend start(HttpHandler handler, int threads) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 200);
         AtomicInteger n = new AtomicInteger();
-        ExecutorService executor = Executors.newFixedThreadPool(8, r -> {
+        ExecutorService executor = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "it-backend-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;

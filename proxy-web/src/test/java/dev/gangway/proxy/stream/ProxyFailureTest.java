@@ -103,6 +103,32 @@ class ProxyFailureTest {
     }
 
     @Test
+    void visitorVanishingMidUploadEndsTheServicesRequest() throws Exception {
+        java.util.concurrent.CompletableFuture<Long> serviceSawTheEnd = new java.util.concurrent.CompletableFuture<>();
+        try (RawBackend raw = new RawBackend(socket -> {
+            RawBackend.readHead(socket);
+            long total = 0;
+            byte[] buffer = new byte[65536];
+            try {
+                for (int n; (n = socket.getInputStream().read(buffer)) >= 0; ) {
+                    total += n;
+                }
+            } finally {
+                serviceSawTheEnd.complete(total);
+            }
+        })) {
+            proxy.factory.register("raw-abc12345", raw.address());
+            try (RawHttp visitor = proxy.raw()) {
+                visitor.send("POST /upload HTTP/1.1\r\nHost: raw-abc12345.gw.test\r\nContent-Length: 104857600\r\n\r\n");
+                visitor.out.write(new byte[4 << 20]);
+                visitor.out.flush();
+            }
+            long received = serviceSawTheEnd.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(received < 104857600, "cut short: " + received);
+        }
+    }
+
+    @Test
     void malformedResponseIs502() throws Exception {
         try (RawBackend raw = new RawBackend(socket -> {
             RawBackend.readHead(socket);

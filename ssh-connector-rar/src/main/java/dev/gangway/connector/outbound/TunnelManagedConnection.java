@@ -30,9 +30,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * it is discarded by the pool's idle timeout.
  *
  * <p>State machine: {@code destroyed} is final; {@code handle} is the one visitor stream using the channel (the
- * connection definition is unshareable). When the SSH session dies while a handle is in use, the handle is detached
- * and the pool is told with {@code CONNECTION_ERROR_OCCURRED}, so it never hands that channel out again. Listeners are
- * copied before events fire, because a listener may remove itself.
+ * connection definition is unshareable). When the channel or its SSH session dies while a handle is in use, the slot
+ * forgets the channel at once (it is never handed out again) and the handle's I/O fails, so the web tier closes the
+ * handle and the slot returns to the pool as usual. Listeners are copied before events fire, because a listener may
+ * remove itself.
  */
 public final class TunnelManagedConnection implements ManagedConnection {
 
@@ -128,26 +129,19 @@ public final class TunnelManagedConnection implements ManagedConnection {
         fire(new ConnectionEvent(this, ConnectionEvent.CONNECTION_CLOSED), closing);
     }
 
-    /** The channel closed (peer, backend, our own close, or the SSH session going away). */
+    /**
+     * The channel closed (peer, backend, our own close, or the SSH session going away). The slot forgets it, so the
+     * next hand-out opens a fresh one. A handle still using it is left attached: its pending read or write fails (or
+     * sees end of stream), the web tier closes it like any broken exchange, and the pool gets the slot back with an
+     * ordinary CONNECTION_CLOSED. The slot itself is not broken, so it is not a connection error: reporting one per
+     * open stream would make IronJacamar log a WARN for each of a client's hundred WebSockets when it disconnects.
+     */
     private void streamClosed(TunnelStream closed) {
-        TunnelConnectionImpl victim;
         synchronized (this) {
-            if (closed != stream) {
-                return;
+            if (closed == stream) {
+                stream = null;
             }
-            stream = null;
-            // A channel ending under a live session is an ordinary end of one backend connection: the handle's
-            // reader sees EOF and closes it. Only a dead session is a connection error the pool must hear of.
-            if (handle == null || tunnel.isOpen()) {
-                return;
-            }
-            victim = handle;
-            handle = null;
-            victim.detach();
         }
-        ConnectionEvent event = new ConnectionEvent(this, ConnectionEvent.CONNECTION_ERROR_OCCURRED,
-                ConnectorLogger.LOG.sessionLostInUse(tunnelKey));
-        fire(event, victim);
     }
 
     private void fire(ConnectionEvent event, TunnelConnectionImpl connectionHandle) {

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -35,8 +36,8 @@ final class ChannelTunnelStream implements TunnelStream {
 
     /** Largest read into a direct buffer, so that a huge direct buffer does not mean a huge temporary array. */
     private static final int MAX_DIRECT_READ = 64 * 1024;
-    /** How long a close waits for an EOF that the client's window holds back. */
-    private static final long EOF_GRACE_SECONDS = 10;
+    /** How long a close waits for the client to take a pending EOF and to answer the channel close. */
+    private static final long CLOSE_GRACE_SECONDS = 10;
 
     private final ForwardedChannel channel;
     private final TunnelStatistics statistics;
@@ -78,8 +79,12 @@ final class ChannelTunnelStream implements TunnelStream {
             // Cleared before the callback, which may start the next read.
             reading.set(false);
             Throwable failure = done.getException();
-            if (failure instanceof EOFException) {
+            if (failure instanceof EOFException && channel.isEofSignalled()) {
                 callback.completed(-1);
+            } else if (failure instanceof EOFException) {
+                // Closed without the client's EOF (the SSH session died, say): the service did not end its output,
+                // so a reader must not take it for a clean end (a close-delimited body would look complete).
+                callback.failed(new EOFException("the channel closed before the service ended its output"));
             } else if (failure != null) {
                 callback.failed(failure);
             } else {
@@ -167,22 +172,33 @@ final class ChannelTunnelStream implements TunnelStream {
     }
 
     /**
-     * Closes the channel; if the output was shut down, only once its EOF went out. Closing at once would let the
-     * SSH close overtake the EOF still queued behind the last write, and the service would see its input cut off
-     * rather than ended (an upgraded stream where both sides half-closed ends exactly like that). A client that
-     * never opens its window again cannot keep the channel past a grace period.
+     * Closes the channel, telling the client. MINA's immediate close only forgets a channel locally: the client's end,
+     * and its connection to the service, would stay open until the SSH session ends. So the close here is MINA's
+     * graceful one, which sends {@code SSH_MSG_CHANNEL_CLOSE} and waits for the client's; a write still waiting for
+     * window would hold that up, so the output is dropped first, unless the caller shut it down: then the close waits
+     * for that EOF to go out, or the SSH close would overtake it and the service would see its input cut off rather
+     * than ended. A client that answers neither within a grace period (frozen, say) gets the immediate close.
      */
     @Override
     public void close() {
         CloseFuture eof = outputShutdown;
-        if (eof == null || eof.isClosed()) {
-            channel.close(true);
+        if (eof == null) {
+            channel.output().close(true);
+            closeGracefully();
+        } else {
+            eof.addListener(done -> closeGracefully());
+        }
+    }
+
+    private void closeGracefully() {
+        CloseFuture closing = channel.close(false);
+        if (closing.isClosed()) {
             return;
         }
-        eof.addListener(done -> channel.close(true));
         try {
-            channel.getSession().getFactoryManager().getScheduledExecutorService()
-                    .schedule(() -> channel.close(true), EOF_GRACE_SECONDS, TimeUnit.SECONDS);
+            ScheduledFuture<?> fallback = channel.getSession().getFactoryManager().getScheduledExecutorService()
+                    .schedule(() -> channel.close(true), CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
+            closing.addListener(done -> fallback.cancel(false));
         } catch (RejectedExecutionException e) {
             channel.close(true); // the server is stopping
         }

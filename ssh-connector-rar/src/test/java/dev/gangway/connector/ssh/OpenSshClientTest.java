@@ -143,6 +143,26 @@ class OpenSshClientTest {
         }
     }
 
+    /**
+     * A stream the server gives up on (a visitor left mid-request) is closed on the client's side too: OpenSSH
+     * closes its connection to the service, rather than keeping it, and the channel, until the SSH session ends.
+     */
+    @Test
+    void closingAStreamClosesTheClientsConnectionToTheService() throws Exception {
+        CompletableFuture<String> serviceSaw = new CompletableFuture<>();
+        try (Backends.Backend waiting = new Backends.Backend(socket ->
+                serviceSaw.complete(new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8)))) {
+            Process ssh = ssh("-R", "/abandon:127.0.0.1:" + waiting.port(), "hello");
+            new BufferedReader(new InputStreamReader(ssh.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            TunnelStream stream = server.registry().find(TunnelKeys.key("abandon", clientId)).orElseThrow()
+                    .openStream(TestSsh.TIMEOUT);
+            StreamIo.writeAll(stream, ByteBuffer.wrap("POST /upload HTTP/1.1\r\n".getBytes(StandardCharsets.UTF_8)));
+            stream.close();
+            assertEquals("POST /upload HTTP/1.1\r\n", serviceSaw.get(5, TimeUnit.SECONDS));
+            assertTrue(ssh.isAlive(), "the session itself stays");
+        }
+    }
+
     @Test
     void helloWithoutForwardsEndsTheClient() throws Exception {
         Process ssh = ssh("hello");

@@ -42,10 +42,10 @@ class TunnellessSessionTimeoutTest {
 
     @Test
     void aLoginWithoutTunnelsIsClosedAndOneWithATunnelStaysUntilItCancels() throws Exception {
-        ClientSession idle = TestSsh.login(client, server.port(), "idle", TestSsh.ed25519());
         ClientSession holding = TestSsh.login(client, server.port(), "holding", TestSsh.ed25519());
         assertTrue(request(holding, GlobalRequestHandler.STREAMLOCAL_FORWARD, "/app"));
         long start = System.nanoTime();
+        ClientSession idle = TestSsh.login(client, server.port(), "idle", TestSsh.ed25519());
 
         assertTrue(awaitClosed(idle, Duration.ofSeconds(3)), "a login holding nothing was not closed");
         long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
