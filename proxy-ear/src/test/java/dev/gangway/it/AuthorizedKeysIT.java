@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +24,7 @@ import dev.gangway.it.support.GangwayDeployment;
 import dev.gangway.it.support.ItServer;
 import dev.gangway.it.support.ManagementApi;
 import dev.gangway.it.support.Poll;
+import dev.gangway.it.support.ServerReload;
 import dev.gangway.it.support.SshKeyPair;
 import dev.gangway.it.support.SshRun;
 
@@ -39,7 +39,6 @@ import dev.gangway.it.support.SshRun;
 class AuthorizedKeysIT {
 
     private static final Duration SSH_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(150);
     private static final String ENV = "auth-env";
     private static final String[] AUTH_MODE_PROPERTY = {"system-property", "gangway.auth-mode"};
 
@@ -103,42 +102,7 @@ class AuthorizedKeysIT {
         }
     }
 
-    /**
-     * Arquillian deploys without persisting the deployment, so a reload drops it; put the same EAR back (persistent
-     * now, which Arquillian's undeploy at the end of the class removes as usual).
-     */
-    private static void redeployIfDropped() throws IOException {
-        String[] deployment = {"deployment", GangwayDeployment.NAME};
-        if ("success".equals(ManagementApi.execute("read-resource", deployment).get("outcome").asString())) {
-            return;
-        }
-        ModelNode content = new ModelNode();
-        content.add().get("url").set(ItServer.earFile().toAbsolutePath().toUri().toString());
-        ManagementApi.result("add", deployment, "content", content, "enabled", true);
-    }
-
-    /**
-     * {@code :reload}, then waits until {@code key} can run {@code hello}: the server is back, the EAR redeployed and
-     * the adapter listening with its new settings.
-     */
     private static void reloadAndAwaitLogin(SshKeyPair key) throws Exception {
-        ModelNode reload = ManagementApi.execute("reload", new String[0]);
-        assertEquals("success", reload.get("outcome").asString(), reload.toJSONString(true));
-        Poll.until(RELOAD_TIMEOUT, Duration.ofSeconds(1), "server running after reload", () -> {
-            try {
-                return ManagementApi.result("read-attribute", new String[0], "name", "server-state").asString();
-            } catch (IOException | RuntimeException | AssertionError e) {
-                // Down, or up without a model yet (an empty 503): keep asking.
-                return "unreachable (" + e.getMessage() + ")";
-            }
-        }, "running"::equals);
-        redeployIfDropped();
-        Poll.until(RELOAD_TIMEOUT, Duration.ofSeconds(1), "back after reload with key " + key.clientId() + " admitted", () -> {
-            try {
-                return SshRun.run(key, ENV, List.of("-o", "ConnectTimeout=5"), SSH_TIMEOUT, "hello");
-            } catch (IOException e) {
-                return null;
-            }
-        }, r -> r != null && r.exitStatus() == 0);
+        ServerReload.reloadAndAwaitLogin(key, ENV);
     }
 }
