@@ -119,7 +119,7 @@ public final class TunnelManagedConnection implements ManagedConnection {
                 exchangesOnStream++;
             } else {
                 toClose = stream;
-                stream = null;
+                forgetStream();
             }
         }
         if (toClose != null) {
@@ -135,10 +135,11 @@ public final class TunnelManagedConnection implements ManagedConnection {
             if (closed != stream) {
                 return;
             }
-            stream = null;
+            Tunnel closedOn = tunnel;
+            forgetStream();
             // A channel ending under a live session is an ordinary end of one backend connection: the handle's
             // reader sees EOF and closes it. Only a dead session is a connection error the pool must hear of.
-            if (handle == null || tunnel.isOpen()) {
+            if (handle == null || closedOn.isOpen()) {
                 return;
             }
             victim = handle;
@@ -165,11 +166,20 @@ public final class TunnelManagedConnection implements ManagedConnection {
         TunnelStream old;
         synchronized (this) {
             old = stream;
-            stream = null;
+            forgetStream();
         }
         if (old != null) {
             old.close();
         }
+    }
+
+    /**
+     * Drops the tunnel with the stream: an idle slot stays in the pool until its idle timeout, and must not keep a
+     * client's ended SSH session (and its buffers) reachable that long; the next allocation looks the tunnel up.
+     */
+    private void forgetStream() {
+        stream = null;
+        tunnel = null;
     }
 
     private static ResourceException wrap(TunnelException e) {
