@@ -93,7 +93,7 @@ failure() {
 sample() {
     local histogram heap threads fds counts=() class
     # Live objects only: the histogram runs a full GC first.
-    histogram=$(jcmd "$GANGWAY_PID" GC.class_histogram 2>&1) || die "jcmd $GANGWAY_PID GC.class_histogram failed: $histogram"
+    histogram=$("$JCMD" "$GANGWAY_PID" GC.class_histogram 2>&1) || die "jcmd $GANGWAY_PID GC.class_histogram failed: $histogram"
     for class in "${SAMPLE_CLASSES[@]}"; do
         # A class loaded by several class loaders has a line per loader.
         counts+=("$(awk -v c="$class" '$4 == c {n += $2} END {print n + 0}' <<<"$histogram")")
@@ -122,6 +122,13 @@ end_mode() {
     if ((FREEZE_EVERY > 0 && i % FREEZE_EVERY == 0)); then echo freeze
     elif ((TERM_EVERY > 0 && i % TERM_EVERY == 0)); then echo term
     else echo kill; fi
+}
+
+# The server's own JDK's jcmd when GANGWAY_JAVA_HOME names one: attaching across JDK versions is not guaranteed.
+jcmd_of_the_server() {
+    JCMD=jcmd
+    [[ -n ${GANGWAY_JAVA_HOME:-} && -x $GANGWAY_JAVA_HOME/bin/jcmd ]] && JCMD=$GANGWAY_JAVA_HOME/bin/jcmd
+    return 0
 }
 
 reap() {
@@ -350,7 +357,8 @@ main() {
     make_client_key
     start_gangway
     # jcmd attaches as the server's user; so does /proc/<pid>/fd.
-    jcmd "$GANGWAY_PID" VM.version >/dev/null 2>&1 || die "jcmd cannot attach to the server (pid $GANGWAY_PID): run as the user that runs it"
+    jcmd_of_the_server
+    "$JCMD" "$GANGWAY_PID" VM.version >/dev/null 2>&1 || die "jcmd cannot attach to the server (pid $GANGWAY_PID): run as the user that runs it"
     take_sample
 
     local deadline=$((SECONDS + DURATION))
@@ -364,6 +372,17 @@ main() {
     check_held_ws true
     [[ -n ${TUNNEL_HOST:-} ]] && wait_tunnel_gone "$TUNNEL_HOST"
     take_sample
+    # Thread pools grow for a burst and shrink after their keep-alive (XNIO's workers: 60 s); a final sample that
+    # catches a burst is taken again, up to a minute, before more threads count as growth.
+    local baseline tries=0
+    baseline=$(sed -n 2p "$SAMPLES" | awk '{print $4}')
+    while ((tries < 4)) && [[ -n $baseline ]] &&
+        (($(tail -1 "$SAMPLES" | awk '{print $4}') > baseline + THREAD_TOLERANCE)); do
+        tries=$((tries + 1))
+        log "more threads than at the warm sample; sampling again in 15 s ($tries/4)"
+        sleep 15
+        take_sample
+    done
     report
 }
 
