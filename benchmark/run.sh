@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # Gangway benchmark: one command, everything on loopback, bounded in time.
 #
-# Compares three routes to the same nginx backend, in the same run:
-#   direct          wrk -> backend
-#   openssh+nginx   wrk -> nginx (keepalive upstream) -> sshd -R forwarded port -> ssh client -> backend
-#   gangway         wrk -> WildFly/Gangway HTTP -> SSH channel -> stock ssh -R client -> backend
+# Compares three routes to the same backends, in the same run:
+#   direct          client -> backend
+#   openssh+nginx   client -> nginx (keepalive upstream) -> sshd -R forwarded port -> ssh client -> backend
+#   gangway         client -> WildFly/Gangway HTTP -> SSH channel -> stock ssh -R client -> backend
 # Both SSH routes run once per cipher in BENCH_CIPHERS: by default twice, with the stock client's default cipher
 # and with both clients on aes128-gcm@openssh.com.
+# Loads: HTTP with wrk against an nginx backend (small16, big16, small1), and WebSockets (ws): BENCH_WS_CONNECTIONS
+# sockets through one tunnel exchanging small messages with an echo backend (benchmark/ws-echo.js on Node's `ws`),
+# driven by benchmark/WsLoad.java. Each ssh client forwards both backends (two -R), so the WebSockets go through
+# the same SSH connection as the HTTP loads, on a tunnel of their own.
 #
-# Usage: sudo benchmark/run.sh            (root: it installs nginx/openssh-server/wrk when missing, runs sshd)
+# Usage: sudo benchmark/run.sh            (root: it installs nginx/openssh-server/wrk/node when missing, runs sshd)
+# Build first, from the repository root: mvn -o -q -DskipTests package   (the script builds nothing)
 # Settings (environment):
 #   BENCH_DURATION=10     seconds per measured wrk run
 #   BENCH_RUNS=3          measured runs per figure; the figure is their median
@@ -17,8 +22,15 @@
 #                         JVM compiles its hot path with C2 only after minutes of work on 2 busy cores, and a
 #                         long-running server is warm; the native routes need none
 #   BENCH_ROUTES="direct openssh gangway"   which routes to run
+#   BENCH_LOADS="small16 big16 small1 ws"   which loads to run on each route
 #   BENCH_CIPHERS="default aes128-gcm@openssh.com"   one pass of both SSH routes per entry ("default" = no -c)
+#   BENCH_WS_CONNECTIONS=1000   concurrent WebSockets (Gangway's default allows 1000 streams per tunnel:
+#                         gangway.pool.max-streams-per-tunnel; more get 503 after 5 s, as configured)
+#   BENCH_WS_DURATION=20  seconds of each measured WebSocket phase (closed loop, then paced); one run per route
+#   BENCH_WS_RATE=2       messages per second per socket in the paced phase (0 = no paced phase)
+#   BENCH_WS_MESSAGE_SIZE=64   bytes per text message
 #   BENCH_RESULTS=<repo>/benchmark/RESULTS.md   where the dated section is appended ("" = do not write)
+#   BENCH_NOTE            a line of text for the section (e.g. "smoke run on a busy machine")
 #   GANGWAY_SERVER=<repo>/wildfly-config/target/server   configured server to copy
 #   GANGWAY_EAR=<repo>/proxy-ear/target/proxy-ear.ear   application to deploy
 #   GANGWAY_CONFIG=<repo>/wildfly-config/target/pristine-configuration/standalone.xml   configuration as built
@@ -27,35 +39,42 @@
 #   GANGWAY_JAVA_SIZING   heap flags for the server (WildFly's JBOSS_JAVA_SIZING, e.g. "-Xms1g -Xmx1g");
 #                         default: the server's standalone.conf
 #   BENCH_BACKEND_PORT=18480 BENCH_FRONT_PORT=18481 BENCH_FORWARD_PORT=18482 BENCH_SSHD_PORT=18422
-# Gangway's ports are fixed by the brief: offset 500 -> HTTP 8580, management 10490; SSH 2722.
+#   BENCH_WS_BACKEND_PORT=18483 BENCH_WS_FORWARD_PORT=18484
+# Gangway's ports are fixed by the brief: offset 500 -> HTTP 8580, management 10490; SSH 2722 (see lib.sh);
+# GANGWAY_PORT_OFFSET=500 and GANGWAY_SSH_PORT=2722 move them where something else holds them.
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
+LOG_TAG=bench
+# shellcheck source=benchmark/lib.sh
+. "$BENCH_DIR/lib.sh"
 
 DURATION=${BENCH_DURATION:-10}
 RUNS=${BENCH_RUNS:-3}
 WARMUP=${BENCH_WARMUP:-5}
 JVM_WARMUP=${BENCH_JVM_WARMUP:-30}
 ROUTES=${BENCH_ROUTES:-direct openssh gangway}
+LOADS=${BENCH_LOADS:-small16 big16 small1 ws}
 RESULTS_FILE=${BENCH_RESULTS-$BENCH_DIR/RESULTS.md}
-GANGWAY_SERVER=${GANGWAY_SERVER:-$REPO_DIR/wildfly-config/target/server}
-GANGWAY_EAR=${GANGWAY_EAR:-$REPO_DIR/proxy-ear/target/proxy-ear.ear}
-GANGWAY_CONFIG=${GANGWAY_CONFIG:-$REPO_DIR/wildfly-config/target/pristine-configuration/standalone.xml}
+NOTE=${BENCH_NOTE:-}
 
 BACKEND_PORT=${BENCH_BACKEND_PORT:-18480}
 FRONT_PORT=${BENCH_FRONT_PORT:-18481}
 FORWARD_PORT=${BENCH_FORWARD_PORT:-18482}
 SSHD_PORT=${BENCH_SSHD_PORT:-18422}
-GANGWAY_OFFSET=500
-GANGWAY_HTTP_PORT=$((8080 + GANGWAY_OFFSET))
-GANGWAY_MGMT_PORT=$((9990 + GANGWAY_OFFSET))
-GANGWAY_SSH_PORT=2722
+WS_BACKEND_PORT=${BENCH_WS_BACKEND_PORT:-18483}
+WS_FORWARD_PORT=${BENCH_WS_FORWARD_PORT:-18484}
 
 SMALL_SIZE=100
 BIG_SIZE=$((4 * 1024 * 1024))
 WRK_THREADS=2
 WRK_TIMEOUT=30s
+WS_CONNECTIONS=${BENCH_WS_CONNECTIONS:-1000}
+WS_DURATION=${BENCH_WS_DURATION:-20}
+WS_RATE=${BENCH_WS_RATE:-2}
+WS_MESSAGE_SIZE=${BENCH_WS_MESSAGE_SIZE:-64}
+# The WebSocket path; the front nginx sends it to the WebSocket forward, every other path to the HTTP one.
+WS_PATH=/echo
 # One pass of both SSH routes per cipher. "default": the stock client's choice, as a team would run it; a named
 # cipher puts both clients on it, so that the comparison is about the proxies.
 read -r -a CIPHERS <<<"${BENCH_CIPHERS:-default aes128-gcm@openssh.com}"
@@ -63,78 +82,21 @@ read -r -a CIPHERS <<<"${BENCH_CIPHERS:-default aes128-gcm@openssh.com}"
 START_EPOCH=$(date +%s)
 # Other work on the machine skews every figure; the section records how busy it was.
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
-WORK=""
-# PIDs of what this script started, stopped in reverse order on exit.
-STARTED_PIDS=()
-GANGWAY_STARTED=false
 
-log() { printf '%s [bench] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+has_load() { [[ " $LOADS " == *" $1 "* ]]; }
+has_http_load() { has_load small16 || has_load big16 || has_load small1; }
+
 # Once a route has been measured, a later failure still reports (and records) what was measured, naming the
-# failure, then exits non-zero. Only the main shell reports: die also runs inside $(...) subshells.
+# failure, then exits non-zero.
 REPORT_ON_DIE=false
-die() {
-    log "ERROR: $*"
-    if [[ $REPORT_ON_DIE == true && $BASHPID == "$$" ]]; then
+on_die() {
+    if [[ $REPORT_ON_DIE == true ]]; then
         REPORT_ON_DIE=false
-        SKIPPED="${SKIPPED:+$SKIPPED; }the run stopped early: $*"
+        SKIPPED="${SKIPPED:+$SKIPPED; }the run stopped early: $1"
         report
     fi
-    exit 1
 }
-
-# ---------------------------------------------------------------------------------------------------------------
-# Cleanup: everything this script started, and nothing else (by PID, never by name).
-# ---------------------------------------------------------------------------------------------------------------
-stop_pid() {
-    local pid=$1 i
-    kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 50); do
-        kill -0 "$pid" 2>/dev/null || return 0
-        sleep 0.1
-    done
-    log "process $pid ignored SIGTERM for 5 s; killing it"
-    kill -KILL "$pid" 2>/dev/null || true
-}
-
-stop_gangway() {
-    [[ $GANGWAY_STARTED == true ]] || return 0
-    GANGWAY_STARTED=false
-    local pid=""
-    [[ -f $WORK/gangway.pid ]] && pid=$(cat "$WORK/gangway.pid")
-    log "stopping the Gangway server (management port $GANGWAY_MGMT_PORT)"
-    timeout 30 "$WORK/gangway-server/bin/jboss-cli.sh" --controller=localhost:$GANGWAY_MGMT_PORT -c \
-        --command=:shutdown >/dev/null 2>&1 || true
-    if [[ -n $pid ]]; then
-        local i
-        for i in $(seq 1 150); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.2
-        done
-        stop_pid "$pid"
-    fi
-}
-
-cleanup() {
-    local rc=$?
-    trap - EXIT INT TERM
-    stop_gangway
-    local i
-    for ((i = ${#STARTED_PIDS[@]} - 1; i >= 0; i--)); do
-        stop_pid "${STARTED_PIDS[i]}"
-    done
-    if [[ -n $WORK && -d $WORK ]]; then
-        if [[ $rc -ne 0 ]]; then
-            log "logs kept in $WORK (exit status $rc)"
-        else
-            rm -rf "$WORK"
-        fi
-    fi
-    exit $rc
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+install_cleanup_traps
 
 # ---------------------------------------------------------------------------------------------------------------
 # Tools
@@ -146,6 +108,11 @@ install_tools() {
     command -v wrk >/dev/null || missing+=(wrk)
     command -v ssh >/dev/null || missing+=(openssh-client)
     command -v curl >/dev/null || missing+=(curl)
+    if has_load ws; then
+        command -v node >/dev/null || missing+=(nodejs)
+        command -v npm >/dev/null || missing+=(npm)
+        command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
+    fi
     [[ ${#missing[@]} -eq 0 ]] && return 0
     log "installing ${missing[*]}"
     # Installing nginx or openssh-server would start the system-wide services (ports 80 and 22); a
@@ -158,26 +125,6 @@ install_tools() {
     { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"; } >&2 || rc=$?
     [[ $own_policy == true ]] && rm -f "$policy"
     [[ $rc -eq 0 ]] || die "apt-get install ${missing[*]} failed (status $rc); install them by hand and rerun"
-}
-
-# Refuses to start on a port someone else holds: never disturb other servers on this machine.
-require_free_port() {
-    local port=$1 what=$2
-    if ss -Hltn "sport = :$port" | grep -q .; then
-        die "port $port ($what) is already in use; stop what holds it or choose another port (see the header of $0)"
-    fi
-}
-
-wait_for_http() {
-    local url=$1 what=$2 seconds=$3 host=${4:-}
-    local deadline=$((SECONDS + seconds))
-    local args=(-s -o /dev/null -w '%{http_code}' --max-time 5)
-    [[ -n $host ]] && args+=(-H "Host: $host")
-    while ((SECONDS < deadline)); do
-        [[ $(curl "${args[@]}" "$url" 2>/dev/null || true) == 200 ]] && return 0
-        sleep 0.3
-    done
-    die "$what did not answer 200 at $url within ${seconds}s"
 }
 
 # A route that is fast because it mangles or truncates bodies is not fast: compare the big file byte for byte once.
@@ -199,9 +146,11 @@ start_nginx() {
     mkdir -p "$dir/logs" "$dir/tmp"
     cat >"$dir/nginx.conf" <<EOF
 worker_processes auto;
+# Two descriptors per proxied WebSocket (visitor and upstream), all of them possibly in one worker.
+worker_rlimit_nofile 65536;
 pid $dir/nginx.pid;
 error_log $dir/logs/error.log warn;
-events { worker_connections 4096; }
+events { worker_connections 16384; }
 http {
     access_log off;
     default_type application/octet-stream;
@@ -222,7 +171,8 @@ EOF
     /usr/sbin/nginx -t -q -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' 2>"$dir/logs/test.log" ||
         die "nginx ($name) rejected its configuration: $(cat "$dir/logs/test.log")"
     /usr/sbin/nginx -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' >"$dir/logs/stdout.log" 2>&1 &
-    STARTED_PIDS+=($!)
+    NGINX_PID=$!
+    STARTED_PIDS+=("$NGINX_PID")
 }
 
 start_backend() {
@@ -243,23 +193,6 @@ start_backend() {
 # ---------------------------------------------------------------------------------------------------------------
 # SSH clients (stock OpenSSH, compiled-in defaults: -F none ignores any ssh_config that could change ciphers)
 # ---------------------------------------------------------------------------------------------------------------
-make_client_key() {
-    ssh-keygen -q -t ed25519 -N '' -C gangway-bench -f "$WORK/client_key"
-}
-
-# Starts "ssh -v <args>" in the background, logs in $WORK/ssh-<label>.{out,err}; sets SSH_PID.
-start_ssh_client() {
-    local label=$1 cipher=$2
-    shift 2
-    local opts=(-v -F none -i "$WORK/client_key" -o IdentitiesOnly=yes -o BatchMode=yes
-        -o StrictHostKeyChecking=no -o UserKnownHostsFile="$WORK/known_hosts"
-        -o ExitOnForwardFailure=yes -o ServerAliveInterval=15)
-    [[ $cipher == default ]] || opts+=(-c "$cipher")
-    ssh "${opts[@]}" "$@" </dev/null >"$WORK/ssh-$label.out" 2>"$WORK/ssh-$label.err" &
-    SSH_PID=$!
-    STARTED_PIDS+=("$SSH_PID")
-}
-
 # The cipher (and MAC, unless the cipher is an AEAD one) the connection negotiated, as ssh -v reports it.
 negotiated_cipher() {
     local label=$1 deadline=$((SECONDS + 20)) c=""
@@ -304,7 +237,8 @@ EOF
     /usr/sbin/sshd -t -f "$dir/sshd_config" 2>"$dir/test.log" || die "sshd rejected its config: $(cat "$dir/test.log")"
     require_free_port "$SSHD_PORT" "throwaway sshd"
     /usr/sbin/sshd -f "$dir/sshd_config" -D -e 2>"$dir/sshd.log" &
-    STARTED_PIDS+=($!)
+    SSHD_PID=$!
+    STARTED_PIDS+=("$SSHD_PID")
     local deadline=$((SECONDS + 10))
     until ss -Hltn "sport = :$SSHD_PORT" | grep -q .; do
         ((SECONDS < deadline)) || die "sshd did not listen on $SSHD_PORT: $(cat "$dir/sshd.log")"
@@ -315,10 +249,18 @@ EOF
 
 start_front_nginx() {
     require_free_port "$FRONT_PORT" "front nginx"
+    # WebSockets: nginx passes an upgrade on only when told to (Upgrade and Connection are hop-by-hop), over HTTP/1.1;
+    # the map is nginx's documented idiom. Its read/send timeouts (60 s by default) would cut a socket that idles
+    # between phases, so they are an hour. Upgraded connections never go back to the keepalive pool, so the
+    # WebSocket forward has no upstream block of its own.
     start_nginx front "    upstream tunnel {
         server 127.0.0.1:$FORWARD_PORT;
         keepalive 64;
         keepalive_requests 10000000;
+    }
+    map \$http_upgrade \$connection_upgrade {
+        default upgrade;
+        '' close;
     }
     server {
         listen 127.0.0.1:$FRONT_PORT;
@@ -327,128 +269,73 @@ start_front_nginx() {
             proxy_http_version 1.1;
             proxy_set_header Connection \"\";
         }
+        location $WS_PATH {
+            proxy_pass http://127.0.0.1:$WS_FORWARD_PORT;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade \$http_upgrade;
+            proxy_set_header Connection \$connection_upgrade;
+            proxy_read_timeout 1h;
+            proxy_send_timeout 1h;
+        }
     }"
+    FRONT_NGINX_PID=$NGINX_PID
 }
 
-# Sets ROUTE_CIPHER. The tunnel: 127.0.0.1:FORWARD_PORT on the sshd side -> backend.
+# Sets ROUTE_CIPHER. The tunnels: 127.0.0.1:FORWARD_PORT on the sshd side -> backend, and with the ws load
+# 127.0.0.1:WS_FORWARD_PORT -> WebSocket echo backend, both over the one SSH connection.
 start_openssh_tunnel() {
-    local label=$1 cipher=$2
+    local label=$1 cipher=$2 forwards=()
     require_free_port "$FORWARD_PORT" "ssh -R forwarded port"
-    start_ssh_client "$label" "$cipher" -N -p "$SSHD_PORT" \
-        -R "127.0.0.1:$FORWARD_PORT:127.0.0.1:$BACKEND_PORT" "$(id -un)@127.0.0.1"
+    forwards+=(-R "127.0.0.1:$FORWARD_PORT:127.0.0.1:$BACKEND_PORT")
+    if has_load ws; then
+        require_free_port "$WS_FORWARD_PORT" "ssh -R forwarded port for WebSockets"
+        forwards+=(-R "127.0.0.1:$WS_FORWARD_PORT:127.0.0.1:$WS_BACKEND_PORT")
+    fi
+    start_ssh_client "$label" "$cipher" -N -p "$SSHD_PORT" "${forwards[@]}" "$(id -un)@127.0.0.1"
     wait_for_http "http://127.0.0.1:$FORWARD_PORT/small.bin" "the ssh -R forwarded port (log: $WORK/ssh-$label.err)" 20
     wait_for_http "http://127.0.0.1:$FRONT_PORT/small.bin" "front nginx" 10
     check_body "http://127.0.0.1:$FRONT_PORT" "OpenSSH+nginx"
+    if has_load ws; then
+        wait_for_http "http://127.0.0.1:$FRONT_PORT$WS_PATH" "front nginx to the WebSocket backend" 20
+    fi
     ROUTE_CIPHER=$(negotiated_cipher "$label")
 }
 
 stop_ssh_client() {
     stop_pid "$SSH_PID"
-    # sshd releases the forwarded port when the session ends; wait for it so the next pass can bind it again.
-    local deadline=$((SECONDS + 10))
-    while ss -Hltn "sport = :$FORWARD_PORT" | grep -q . && ((SECONDS < deadline)); do sleep 0.1; done
+    # sshd releases the forwarded ports when the session ends; wait for it so the next pass can bind them again.
+    local deadline=$((SECONDS + 10)) port
+    for port in "$FORWARD_PORT" "$WS_FORWARD_PORT"; do
+        while ss -Hltn "sport = :$port" | grep -q . && ((SECONDS < deadline)); do sleep 0.1; done
+    done
 }
 
 # ---------------------------------------------------------------------------------------------------------------
 # Route 3: Gangway (a copy of the configured WildFly server with the EAR deployed), stock ssh -R to it
 # ---------------------------------------------------------------------------------------------------------------
-gangway_java() {
-    if [[ -n ${GANGWAY_JAVA_HOME:-} ]]; then echo "$GANGWAY_JAVA_HOME/bin/java"
-    elif [[ -n ${JAVA_HOME:-} ]]; then echo "$JAVA_HOME/bin/java"
-    else command -v java; fi
-}
-
-cli() {
-    "$WORK/gangway-server/bin/jboss-cli.sh" --controller=localhost:$GANGWAY_MGMT_PORT -c --commands="$1" 2>>"$WORK/cli.log"
-}
-
-start_gangway() {
-    local p
-    for p in $GANGWAY_HTTP_PORT $GANGWAY_MGMT_PORT $GANGWAY_SSH_PORT $((8443 + GANGWAY_OFFSET)); do
-        require_free_port "$p" "Gangway server (offset $GANGWAY_OFFSET)"
-    done
-    log "copying the configured server to $WORK/gangway-server"
-    cp -a "$GANGWAY_SERVER" "$WORK/gangway-server"
-    # Start as built: the server dir may have been run (`mvn wildfly:run`), leaving a persisted deployment, a
-    # host key, logs and deployment markers behind. None of that belongs to this run.
-    local base=$WORK/gangway-server/standalone
-    rm -rf "$base/data" "$base/log" "$base/tmp" "$base/configuration/standalone_xml_history"
-    find "$base/deployments" -mindepth 1 ! -name README.txt -exec rm -rf {} +
-    if [[ -f $GANGWAY_CONFIG ]]; then
-        cp "$GANGWAY_CONFIG" "$base/configuration/standalone.xml"
-    elif grep -q '<deployment name=' "$base/configuration/standalone.xml"; then
-        die "$GANGWAY_SERVER's standalone.xml holds a persisted deployment and no pristine copy was found at $GANGWAY_CONFIG; rebuild wildfly-config"
-    fi
-    # Always under this name: the resource adapter's configuration points at "proxy-ear.ear#ssh-connector.rar".
-    cp "$GANGWAY_EAR" "$base/deployments/proxy-ear.ear"
-    local env=(JBOSS_PIDFILE="$WORK/gangway.pid" LAUNCH_JBOSS_IN_BACKGROUND=1)
-    [[ -n ${GANGWAY_JAVA_HOME:-} ]] && env+=(JAVA_HOME="$GANGWAY_JAVA_HOME")
-    [[ -n ${GANGWAY_JAVA_SIZING:-} ]] && env+=(JBOSS_JAVA_SIZING="$GANGWAY_JAVA_SIZING")
-    log "starting Gangway (HTTP $GANGWAY_HTTP_PORT, SSH $GANGWAY_SSH_PORT, management $GANGWAY_MGMT_PORT)"
-    env "${env[@]}" "$WORK/gangway-server/bin/standalone.sh" \
-        -Djboss.socket.binding.port-offset=$GANGWAY_OFFSET \
-        -Dgangway.ssh.port=$GANGWAY_SSH_PORT -Dgangway.ssh.bind-address=127.0.0.1 \
-        -Dgangway.base-url=http://localhost:$GANGWAY_HTTP_PORT \
-        >"$WORK/gangway-console.log" 2>&1 &
-    STARTED_PIDS+=($!)
-    GANGWAY_STARTED=true
-    local deployments=$WORK/gangway-server/standalone/deployments deadline=$((SECONDS + 240))
-    while [[ ! -e $deployments/proxy-ear.ear.deployed ]]; do
-        [[ -e $deployments/proxy-ear.ear.failed ]] &&
-            die "the EAR failed to deploy: $(tr '\n' ' ' <"$deployments/proxy-ear.ear.failed" | cut -c1-300) (server log: $WORK/gangway-server/standalone/log/server.log)"
-        ((SECONDS < deadline)) || die "the EAR was not deployed within 240 s (log: $WORK/gangway-console.log)"
-        sleep 0.5
-    done
-    local deadline2=$((SECONDS + 30))
-    until ss -Hltn "sport = :$GANGWAY_SSH_PORT" | grep -q .; do
-        ((SECONDS < deadline2)) || die "Gangway's SSH server did not listen on $GANGWAY_SSH_PORT (log: $WORK/gangway-server/standalone/log/server.log)"
-        sleep 0.2
-    done
-    GANGWAY_JVM=$(gangway_jvm_description)
-    log "Gangway up: $GANGWAY_JVM"
-}
-
-# "java.vm.version (vendor), heap max N MB (flags)": from the running server, so it is what was measured.
-gangway_jvm_description() {
-    local out vm heap pid flags=""
-    out=$(cli '/core-service=platform-mbean/type=runtime:read-attribute(name=vm-vendor),/core-service=platform-mbean/type=runtime:read-attribute(name=vm-version),/core-service=platform-mbean/type=memory:read-attribute(name=heap-memory-usage)' || true)
-    vm=$(sed -n 's/^ *"result" => "\(.*\)"$/\1/p' <<<"$out" | paste -sd' ' -)
-    heap=$(sed -n 's/.*"max" => \([0-9]*\)L.*/\1/p' <<<"$out")
-    pid=$(cat "$WORK/gangway.pid" 2>/dev/null || true)
-    [[ -n $pid ]] && flags=$(ps -o args= -p "$pid" | tr ' ' '\n' | grep -E '^-Xm[sx]|^-XX:\+Use.*GC' | tr '\n' ' ' || true)
-    printf 'Java %s, max heap %s MB (%s)' "${vm:-?}" "$(( ${heap:-0} / 1024 / 1024 ))" "${flags% }"
-}
-
-# PROTOCOL.md: clientId = first 8 chars, lowercased, of base64url(SHA-1(public key blob)) without '_' and '-';
-# a clean short name keeps itself: key "<name>-<clientId>". A cross-check of what hello answers.
-expected_tunnel_label() {
-    local name=$1 id
-    id=$(awk '{print $2}' "$WORK/client_key.pub" | base64 -d | openssl dgst -sha1 -binary | base64 |
-        tr '+/' '-_' | tr -d '=_-' | cut -c1-8 | tr '[:upper:]' '[:lower:]')
-    echo "$name-$id"
-}
-
 # The tunnel's host: from the hello JSON the same ssh prints (the connection holds the tunnel, so the exec
 # channel stays open); sets GANGWAY_HOST and ROUTE_CIPHER.
 start_gangway_tunnel() {
-    local label=$1 cipher=$2
-    start_ssh_client "$label" "$cipher" -p "$GANGWAY_SSH_PORT" \
-        -R "/bench:127.0.0.1:$BACKEND_PORT" "bench@127.0.0.1" hello
-    local deadline=$((SECONDS + 20)) url=""
-    while ((SECONDS < deadline)); do
-        url=$(grep -o '"tunnels":{[^}]*}' "$WORK/ssh-$label.out" 2>/dev/null | grep -o '"http[^"]*"' | tr -d '"' | head -1 || true)
-        [[ -n $url ]] && break
+    local label=$1 cipher=$2 forwards=(-R "/bench:127.0.0.1:$BACKEND_PORT")
+    has_load ws && forwards+=(-R "/benchws:127.0.0.1:$WS_BACKEND_PORT")
+    start_ssh_client "$label" "$cipher" -p "$GANGWAY_SSH_PORT" "${forwards[@]}" "bench@127.0.0.1" hello
+    GANGWAY_HOST=$(hello_tunnel_host "$label" bench "$SSH_PID")
+    if [[ -z $GANGWAY_HOST ]]; then
         kill -0 "$SSH_PID" 2>/dev/null || die "ssh to Gangway exited: $(tail -5 "$WORK/ssh-$label.err")"
-        sleep 0.2
-    done
-    [[ -n $url ]] || die "no tunnel URL in Gangway's hello answer within 20 s: $(cat "$WORK/ssh-$label.out")"
-    GANGWAY_HOST=$(sed -E 's#^[a-z]+://##; s#/.*$##' <<<"$url")
+        die "no tunnel URL in Gangway's hello answer within 20 s: $(cat "$WORK/ssh-$label.out")"
+    fi
     local expected
     expected="$(expected_tunnel_label bench).localhost:$GANGWAY_HTTP_PORT"
     [[ $GANGWAY_HOST == "$expected" ]] ||
         log "WARNING: Gangway named the tunnel host $GANGWAY_HOST; PROTOCOL.md's rules give $expected (measuring $GANGWAY_HOST)"
     wait_for_http "http://127.0.0.1:$GANGWAY_HTTP_PORT/small.bin" "Gangway tunnel $GANGWAY_HOST" 20 "$GANGWAY_HOST"
     check_body "http://127.0.0.1:$GANGWAY_HTTP_PORT" "Gangway" "$GANGWAY_HOST"
+    GANGWAY_WS_HOST=""
+    if has_load ws; then
+        GANGWAY_WS_HOST=$(hello_tunnel_host "$label" benchws "$SSH_PID")
+        [[ -n $GANGWAY_WS_HOST ]] || die "no URL for /benchws in Gangway's hello answer: $(cat "$WORK/ssh-$label.out")"
+        wait_for_http "http://127.0.0.1:$GANGWAY_HTTP_PORT$WS_PATH" "Gangway tunnel $GANGWAY_WS_HOST" 20 "$GANGWAY_WS_HOST"
+    fi
     ROUTE_CIPHER=$(negotiated_cipher "$label")
 }
 
@@ -525,15 +412,117 @@ measure() {
     return 0
 }
 
+# ---------------------------------------------------------------------------------------------------------------
+# WebSocket load (benchmark/WsLoad.java; its header explains the phases and why both closed loop and paced)
+# ---------------------------------------------------------------------------------------------------------------
+# Gangway's heap in use, once a second, until stopped: the peak of a run (sampled, so a lower bound).
+start_heap_sampler() {
+    local file=$1
+    : >"$file"
+    (while true; do
+        gangway_heap_used >>"$file"
+        sleep 1
+    done) &
+    HEAP_SAMPLER_PID=$!
+    STARTED_PIDS+=("$HEAP_SAMPLER_PID")
+}
+
+stop_heap_sampler() {
+    stop_pid "$HEAP_SAMPLER_PID"
+    wait "$HEAP_SAMPLER_PID" 2>/dev/null || true
+    forget_pid "$HEAP_SAMPLER_PID"
+}
+
+# The value of key in the load generator's "WSLOAD <what> key=value ..." line.
+ws_figure() {
+    awk -v w="$2" -v k="$3" '$1 == "WSLOAD" && $2 == w {
+        for (i = 3; i <= NF; i++) { p = index($i, "="); if (substr($i, 1, p - 1) == k) print substr($i, p + 1) } }' "$1"
+}
+
+# One WebSocket run on one route. proxy_pids: the processes (with their descendants) that are the proxy, whose
+# memory is read before the run and again while every socket is open and idle.
+measure_ws() {
+    local route=$1 url=$2 host=$3 proxy_pids=$4
+    local out=$WORK/wsload-$route.out hold=$WORK/wsload-$route.hold gangway=false
+    [[ $route == gangway-* ]] && gangway=true
+    [[ -n $proxy_pids ]] && R[$route:ws:rss_before]=$(tree_rss_mb $proxy_pids)
+    if $gangway; then
+        R[$route:ws:heap_before]=$(mb "$(gangway_heap_after_gc)")
+        start_heap_sampler "$WORK/heap-$route.samples"
+    fi
+    rm -f "$hold.ready" "$hold.release"
+    local args=(--url "$url" --connections "$WS_CONNECTIONS" --warmup "$WARMUP" --duration "$WS_DURATION"
+        --rate "$WS_RATE" --size "$WS_MESSAGE_SIZE" --hold-file "$hold")
+    [[ -n $host ]] && args+=(--host "$host")
+    log "  $route ws: $WS_CONNECTIONS WebSockets to $url${host:+ (Host: $host)}"
+    java -Djdk.httpclient.allowRestrictedHeaders=host "$BENCH_DIR/WsLoad.java" "${args[@]}" \
+        >"$out" 2>"$WORK/wsload-$route.err" &
+    local pid=$!
+    STARTED_PIDS+=("$pid")
+    local deadline=$((SECONDS + 240 + WARMUP + 2 * WS_DURATION))
+    while [[ ! -e $hold.ready ]] && kill -0 "$pid" 2>/dev/null; do
+        ((SECONDS < deadline)) || die "the WebSocket load on $route did not finish its phases in time (see $out)"
+        sleep 0.5
+    done
+    if [[ -e $hold.ready ]]; then
+        [[ -n $proxy_pids ]] && R[$route:ws:rss_open]=$(tree_rss_mb $proxy_pids)
+        $gangway && R[$route:ws:heap_open]=$(mb "$(gangway_heap_after_gc)")
+        touch "$hold.release"
+    fi
+    local rc=0
+    wait "$pid" || rc=$?
+    forget_pid "$pid"
+    if $gangway; then
+        stop_heap_sampler
+        R[$route:ws:heap_peak]=$(mb "$(sort -n "$WORK/heap-$route.samples" | tail -1)")
+        # The close handshakes are done when the generator exits; the server's side of each may still be unwinding.
+        sleep 2
+        R[$route:ws:heap_after]=$(mb "$(gangway_heap_after_gc)")
+    fi
+    R[$route:ws:opened]=$(ws_figure "$out" open opened)
+    R[$route:ws:open_failed]=$(ws_figure "$out" open failed)
+    R[$route:ws:open_s]=$(ws_figure "$out" open seconds)
+    R[$route:ws:rate]=$(ws_figure "$out" closed msgs_per_s)
+    R[$route:ws:p50]=$(ws_figure "$out" closed p50_ms)
+    R[$route:ws:p99]=$(ws_figure "$out" closed p99_ms)
+    R[$route:ws:paced_p50]=$(ws_figure "$out" paced p50_ms)
+    R[$route:ws:paced_p99]=$(ws_figure "$out" paced p99_ms)
+    R[$route:ws:paced_rate]=$(ws_figure "$out" paced msgs_per_s)
+    local bad="" n errors closes mismatches stalled sent ack
+    n=${R[$route:ws:open_failed]:-0}
+    ((n > 0)) && bad+="$n of $WS_CONNECTIONS failed to open ($(sed -n 's/^WSLOAD first_open_failure //p' "$out")); "
+    errors=$(ws_figure "$out" health errors)
+    closes=$(ws_figure "$out" health unexpected_closes)
+    n=$((${errors:-0} + ${closes:-0}))
+    ((n > 0)) && bad+="$n sockets broke during the run (first: $(sed -n "s/^WSLOAD first_break //p" "$out")); "
+    mismatches=$(ws_figure "$out" health mismatches)
+    ((${mismatches:-0} > 0)) && bad+="$mismatches wrong echoes; "
+    stalled=$(ws_figure "$out" health stalled)
+    ((${stalled:-0} > 0)) && bad+="$stalled sockets still waiting for an echo 15 s after the load stopped; "
+    sent=$(ws_figure "$out" close sent)
+    ack=$(ws_figure "$out" close acknowledged)
+    [[ -n $sent && $sent != "$ack" ]] && bad+="$((sent - ${ack:-0})) of $sent close handshakes unanswered; "
+    [[ -n ${R[$route:ws:rate]} ]] || bad+="no figures (see $out and $WORK/wsload-$route.err); "
+    ((rc == 0)) || bad+="load generator exit status $rc; "
+    [[ -n $bad ]] && R[$route:ws_flag]=${bad%; }
+    log "  $route ws: opened ${R[$route:ws:opened]:-0} in ${R[$route:ws:open_s]:-?} s; closed loop ${R[$route:ws:rate]:-?} msg/s, p50 ${R[$route:ws:p50]:-?} ms, p99 ${R[$route:ws:p99]:-?} ms; paced p50 ${R[$route:ws:paced_p50]:-?} ms, p99 ${R[$route:ws:paced_p99]:-?} ms${bad:+; ${bad%; }}"
+    return 0
+}
+
+# The loads of BENCH_LOADS on one route. ws_url/ws_host: where the WebSockets go; proxy_pids: see measure_ws.
 measure_route() {
-    local route=$1 label=$2 url_base=$3 host=${4:-}
+    local route=$1 label=$2 url_base=$3 host=${4:-} ws_url=${5:-} ws_host=${6:-} proxy_pids=${7:-}
     ROUTE_ORDER+=("$route")
     R[$route:label]=$label
     REPORT_ON_DIE=true
     log "measuring $label"
     local load
-    for load in small16 big16 small1; do
-        measure "$route" "$url_base" "$host" "$load"
+    for load in $LOADS; do
+        case $load in
+            small16 | big16 | small1) measure "$route" "$url_base" "$host" "$load" ;;
+            ws) measure_ws "$route" "$ws_url" "$ws_host" "$proxy_pids" ;;
+            *) die "unknown load '$load' in BENCH_LOADS (known: small16 big16 small1 ws)" ;;
+        esac
     done
 }
 
@@ -553,7 +542,13 @@ machine_description() {
     if awk -v l="${LOAD_AT_START%% *}" -v n="$(nproc)" 'BEGIN {exit !(l > n / 2)}'; then
         echo "- **Busy machine**: the machine was not idle when this run started (1-min load ${LOAD_AT_START%% *} on $(nproc) cores); compare routes within this section only, not its absolute figures with quiet runs"
     fi
-    echo "- Settings: ${RUNS} runs x ${DURATION} s per figure (median), ${WARMUP} s warm-up per load (and ${JVM_WARMUP} s once for the Gangway JVM), wrk ${WRK_THREADS} threads (1 for 1 connection), bodies ${SMALL_SIZE} B and ${BIG_SIZE} B"
+    if has_http_load; then
+        echo "- Settings: ${RUNS} runs x ${DURATION} s per figure (median), ${WARMUP} s warm-up per load (and ${JVM_WARMUP} s once for the Gangway JVM), wrk ${WRK_THREADS} threads (1 for 1 connection), bodies ${SMALL_SIZE} B and ${BIG_SIZE} B"
+    fi
+    if has_load ws; then
+        echo "- WebSockets: ${WS_CONNECTIONS} sockets per route, ${WS_MESSAGE_SIZE}-byte text messages, one run per route: ${WARMUP} s warm-up, ${WS_DURATION} s closed loop, then ${WS_DURATION} s paced at ${WS_RATE} msg/s per socket$( ((JVM_WARMUP > 0)) && echo " (after the Gangway JVM's ${JVM_WARMUP} s HTTP warm-up)"); load generator WsLoad.java on the Java on PATH (JDK HttpClient, 2 selector and 2 callback threads), echo backend ws-echo.js (Node $(node --version 2>/dev/null), ws ${WS_MODULE_VERSION})"
+    fi
+    [[ -z $NOTE ]] || echo "- Note: $NOTE"
 }
 
 fmt() { [[ -n ${1:-} ]] && echo "$1" || echo "-"; }
@@ -571,13 +566,48 @@ results_table() {
 
 ratio_line() {
     local g=$1 o=$2 a b
-    [[ -n ${R[$g:small16:rps]:-} && -n ${R[$o:small16:rps]:-} ]] || return 0
+    [[ -n ${R[$g:small16:rps]:-} && -n ${R[$o:small16:rps]:-} && -n ${R[$g:big16:mbs]:-} && -n ${R[$o:big16:mbs]:-} ]] ||
+        return 0
     a=$(awk -v x="${R[$g:small16:rps]}" -v y="${R[$o:small16:rps]}" 'BEGIN {printf "%.2f", x / y}')
     b=$(awk -v x="${R[$g:big16:mbs]}" -v y="${R[$o:big16:mbs]}" 'BEGIN {printf "%.2f", x / y}')
     local ok_a ok_b
     ok_a=$(awk -v r="$a" 'BEGIN {print (r >= 1) ? "met" : "NOT met"}')
     ok_b=$(awk -v r="$b" 'BEGIN {print (r >= 1) ? "met" : "NOT met"}')
     echo "- ${R[$g:label]} / ${R[$o:label]}: 100 B req/s x$a (target >= 1: $ok_a); 4 MiB MB/s x$b (target >= 1: $ok_b)"
+}
+
+ws_table() {
+    echo "| Route | SSH cipher | WebSockets open | Open time (s) | Closed loop (msg/s) | p50 (ms) | p99 (ms) | Paced ${WS_RATE}/s/socket p50 (ms) | p99 (ms) | Gangway heap after GC: before / ${WS_CONNECTIONS} open / after close (MB) | Heap peak, sampled (MB) | Proxy RSS: before / ${WS_CONNECTIONS} open (MB) | Notes |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+    local r heap rss
+    for r in "${ROUTE_ORDER[@]}"; do
+        heap="-"
+        [[ -n ${R[$r:ws:heap_before]:-} ]] && heap="${R[$r:ws:heap_before]} / $(fmt "${R[$r:ws:heap_open]:-}") / $(fmt "${R[$r:ws:heap_after]:-}")"
+        rss="-"
+        [[ -n ${R[$r:ws:rss_before]:-} ]] && rss="${R[$r:ws:rss_before]} / $(fmt "${R[$r:ws:rss_open]:-}")"
+        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "${R[$r:label]}" \
+            "$(fmt "${R[$r:cipher]:-}")" "$(fmt "${R[$r:ws:opened]:-}")" "$(fmt "${R[$r:ws:open_s]:-}")" \
+            "$(fmt "${R[$r:ws:rate]:-}")" "$(fmt "${R[$r:ws:p50]:-}")" "$(fmt "${R[$r:ws:p99]:-}")" \
+            "$(fmt "${R[$r:ws:paced_p50]:-}")" "$(fmt "${R[$r:ws:paced_p99]:-}")" "$heap" \
+            "$(fmt "${R[$r:ws:heap_peak]:-}")" "$rss" "${R[$r:ws_flag]:-}"
+    done
+}
+
+ws_ratio_line() {
+    local g=$1 o=$2 a
+    [[ -n ${R[$g:ws:rate]:-} && -n ${R[$o:ws:rate]:-} ]] || return 0
+    a=$(awk -v x="${R[$g:ws:rate]}" -v y="${R[$o:ws:rate]}" 'BEGIN {printf "%.2f", x / y}')
+    echo "- ${R[$g:label]} / ${R[$o:label]}: WebSocket messages/s x$a (target >= 1: $(awk -v r="$a" 'BEGIN {print (r >= 1) ? "met" : "NOT met"}'))"
+}
+
+# Heap is bounded when what N open sockets hold is a fixed amount per socket and goes when they close.
+ws_heap_line() {
+    local g=$1
+    [[ -n ${R[$g:ws:heap_before]:-} && -n ${R[$g:ws:heap_open]:-} && -n ${R[$g:ws:heap_after]:-} ]] || return 0
+    awk -v b="${R[$g:ws:heap_before]}" -v o="${R[$g:ws:heap_open]}" -v a="${R[$g:ws:heap_after]}" \
+        -v n="${R[$g:ws:opened]:-0}" -v l="${R[$g:label]}" 'BEGIN {
+            printf "- %s: heap after GC %+.1f MB with %d WebSockets open (%.1f KB each), %+.1f MB of the start after they closed\n",
+                l, o - b, n, (n > 0 ? (o - b) * 1024 / n : 0), a - b }'
 }
 
 latency_line() {
@@ -596,12 +626,20 @@ report() {
         echo
         machine_description
         echo
-        results_table
-        echo
+        if has_http_load; then
+            results_table
+            echo
+        fi
+        if has_load ws; then
+            ws_table
+            echo
+        fi
         echo "Ratios (same run):"
         local c
         for c in "${CIPHERS[@]}"; do ratio_line "gangway-$c" "openssh-$c"; done
         for c in "${CIPHERS[@]}"; do latency_line "gangway-$c"; done
+        for c in "${CIPHERS[@]}"; do ws_ratio_line "gangway-$c" "openssh-$c"; done
+        for c in "${CIPHERS[@]}"; do ws_heap_line "gangway-$c"; done
         [[ -n ${SKIPPED:-} ]] && echo "- Not run: $SKIPPED"
         echo
         echo "Total runtime: ${elapsed} s."
@@ -623,15 +661,21 @@ main() {
     WORK=$(mktemp -d /tmp/gangway-bench.XXXXXX)
     # nginx workers run as an unprivileged user and must reach the served files and their temp dirs.
     chmod 0755 "$WORK"
-    log "work dir $WORK; $RUNS x ${DURATION}s per figure, routes: $ROUTES"
+    log "work dir $WORK; $RUNS x ${DURATION}s per figure, routes: $ROUTES; loads: $LOADS"
     write_wrk_script
     make_client_key
     start_backend
+    if has_load ws; then
+        # A WebSocket is a descriptor or two in every process on its way; the load generator holds all of them.
+        raise_fd_limit $((WS_CONNECTIONS * 4 + 4096))
+        install_ws_module
+        start_ws_echo "$WS_BACKEND_PORT"
+    fi
     SKIPPED=""
 
     if [[ " $ROUTES " == *" direct "* ]]; then
         check_body "http://127.0.0.1:$BACKEND_PORT" "backend"
-        measure_route direct "direct" "http://127.0.0.1:$BACKEND_PORT"
+        measure_route direct "direct" "http://127.0.0.1:$BACKEND_PORT" "" "ws://127.0.0.1:$WS_BACKEND_PORT$WS_PATH"
     fi
 
     if [[ " $ROUTES " == *" openssh "* ]]; then
@@ -641,14 +685,15 @@ main() {
         for cipher in "${CIPHERS[@]}"; do
             start_openssh_tunnel "openssh-$cipher" "$cipher"
             R[openssh-$cipher:cipher]=$ROUTE_CIPHER
-            measure_route "openssh-$cipher" "OpenSSH+nginx ($(pass_label "$cipher"))" "http://127.0.0.1:$FRONT_PORT"
+            measure_route "openssh-$cipher" "OpenSSH+nginx ($(pass_label "$cipher"))" "http://127.0.0.1:$FRONT_PORT" "" \
+                "ws://127.0.0.1:$FRONT_PORT$WS_PATH" "" "$SSHD_PID $FRONT_NGINX_PID"
             stop_ssh_client
         done
     fi
 
     if [[ " $ROUTES " == *" gangway "* ]]; then
-        if [[ ! -d $GANGWAY_SERVER/bin || ! -f $GANGWAY_EAR ]]; then
-            SKIPPED="gangway (build first: mvn install -DskipTests; missing $([[ -d $GANGWAY_SERVER/bin ]] || echo "$GANGWAY_SERVER ")$([[ -f $GANGWAY_EAR ]] || echo "$GANGWAY_EAR"))"
+        if ! require_gangway_build; then
+            SKIPPED="gangway (build first: mvn -DskipTests package; missing $([[ -d $GANGWAY_SERVER/bin ]] || echo "$GANGWAY_SERVER ")$([[ -f $GANGWAY_EAR ]] || echo "$GANGWAY_EAR"))"
             log "skipping $SKIPPED"
         else
             start_gangway
@@ -664,7 +709,8 @@ main() {
                         || die "wrk failed warming the Gangway JVM"
                 fi
                 measure_route "gangway-$cipher" "Gangway ($(pass_label "$cipher"))" \
-                    "http://127.0.0.1:$GANGWAY_HTTP_PORT" "$GANGWAY_HOST"
+                    "http://127.0.0.1:$GANGWAY_HTTP_PORT" "$GANGWAY_HOST" \
+                    "ws://127.0.0.1:$GANGWAY_HTTP_PORT$WS_PATH" "$GANGWAY_WS_HOST" "$GANGWAY_PID"
                 stop_pid "$SSH_PID"
             done
         fi

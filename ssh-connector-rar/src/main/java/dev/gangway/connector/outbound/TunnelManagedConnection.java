@@ -120,7 +120,7 @@ public final class TunnelManagedConnection implements ManagedConnection {
                 exchangesOnStream++;
             } else {
                 toClose = stream;
-                stream = null;
+                forgetStream();
             }
         }
         if (toClose != null) {
@@ -139,7 +139,7 @@ public final class TunnelManagedConnection implements ManagedConnection {
     private void streamClosed(TunnelStream closed) {
         synchronized (this) {
             if (closed == stream) {
-                stream = null;
+                forgetStream();
             }
         }
     }
@@ -159,11 +159,20 @@ public final class TunnelManagedConnection implements ManagedConnection {
         TunnelStream old;
         synchronized (this) {
             old = stream;
-            stream = null;
+            forgetStream();
         }
         if (old != null) {
             old.close();
         }
+    }
+
+    /**
+     * Drops the tunnel with the stream: an idle slot stays in the pool until its idle timeout, and must not keep a
+     * client's ended SSH session (and its buffers) reachable that long; the next allocation looks the tunnel up.
+     */
+    private void forgetStream() {
+        stream = null;
+        tunnel = null;
     }
 
     private static ResourceException wrap(TunnelException e) {

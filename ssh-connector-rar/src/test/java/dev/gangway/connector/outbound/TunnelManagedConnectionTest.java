@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.ref.WeakReference;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -46,6 +47,7 @@ import static dev.gangway.connector.outbound.GatewayStatisticsPlugin.TUNNEL_LIST
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -160,6 +162,28 @@ class TunnelManagedConnectionTest {
         TunnelConnection again = (TunnelConnection) mc.getConnection(null, null);
         assertEquals("back", roundTrip(again, "back"));
         again.close();
+        mc.destroy();
+    }
+
+    @Test
+    void idleSlotLetsTheEndedSessionOfItsLastChannelGo() throws Exception {
+        Process holder = tunnelProcess("app", echo.getLocalPort());
+        String key = awaitTunnel("app");
+        WeakReference<Object> ended = new WeakReference<>(adapter.directory().find(key).orElseThrow());
+        TunnelManagedConnection mc = (TunnelManagedConnection) factory.createManagedConnection(null, new TunnelRequestInfo(key));
+        TunnelConnection c = (TunnelConnection) mc.getConnection(null, null);
+        assertEquals("x", roundTrip(c, "x"));
+        // Back in the pool with its channel, as between two visitor requests; then the client goes away.
+        c.recycle();
+        c = null;
+        holder.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while ((adapter.directory().find(key).isPresent() || ended.get() != null) && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        // The slot stays pooled until its idle timeout; the dead session, its tunnel and buffers must not stay with it.
+        assertNull(ended.get(), "the idle slot still holds the ended session's tunnel");
         mc.destroy();
     }
 
