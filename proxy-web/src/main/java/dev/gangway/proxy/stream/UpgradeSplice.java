@@ -19,8 +19,9 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
  * service's {@code 101}: raw bytes both ways as they come, until both sides are done.
  *
  * <p>Same discipline as {@link ProxyExchange}: one owner thread (the visitor connection's I/O thread; tunnel
- * callbacks hop to it), one operation in flight per direction, so each direction holds one pooled buffer and the SSH
- * window and the visitor's TCP window do the rest of the back-pressure. Each direction flushes as soon as its buffer
+ * callbacks hop to it), one operation in flight per direction, so each direction holds one buffer at most and the
+ * SSH window and the visitor's TCP window do the rest of the back-pressure. An idle splice holds the one array its
+ * pending tunnel read waits with; the visitor's direction borrows a pooled buffer only while it has bytes to move. Each direction flushes as soon as its buffer
  * went out, so a WebSocket frame is never held back waiting for more.
  *
  * <p>Half-close passes through: the visitor's FIN becomes an SSH EOF to the service, and the service's EOF a FIN to
@@ -29,6 +30,9 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
  * pings are bytes, so a pinging client is never idle).
  */
 public final class UpgradeSplice {
+
+    /** The size of Undertow's pooled buffers on WildFly, so one read fills one write to the visitor. */
+    private static final int DOWN_BUFFER_SIZE = 16 * 1024;
 
     private final TunnelConnection tunnel;
     private final IoThreadHop hop;
@@ -41,10 +45,15 @@ public final class UpgradeSplice {
     private ConduitStreamSinkChannel visitorSink;
     /** Visitor to tunnel. */
     private PooledByteBuffer upBuffer;
-    /** Tunnel to visitor; starts with what the service sent right after its 101 head. */
-    private PooledByteBuffer downBuffer;
+    /** What the service sent right after its 101 head, in the exchange's buffer: written first, then released. */
+    private PooledByteBuffer leftover;
+    /**
+     * Tunnel to visitor from then on. A heap buffer: the tunnel reads straight into its array, and a splice mostly
+     * waits (an idle WebSocket), so what it holds while waiting is one array rather than a pooled direct buffer plus
+     * an array to copy through.
+     */
+    private ByteBuffer down;
     private boolean upWritePending;
-    private boolean downReadPending;
     private boolean upDone;
     private boolean downDone;
     private boolean closed;
@@ -58,7 +67,7 @@ public final class UpgradeSplice {
     UpgradeSplice(TunnelConnection tunnel, PooledByteBuffer leftover, ByteBufferPool pool, XnioIoThread ioThread,
                   Duration idleTimeout, String tunnelKey) {
         this.tunnel = tunnel;
-        this.downBuffer = leftover;
+        this.leftover = leftover;
         this.pool = pool;
         this.hop = new IoThreadHop(ioThread, this::guarded, tunnel::close);
         this.tunnelKey = tunnelKey;
@@ -74,9 +83,8 @@ public final class UpgradeSplice {
         visitor = connection;
         visitorSource = connection.getSourceChannel();
         visitorSink = connection.getSinkChannel();
-        upBuffer = pool.allocate();
         idleTimer.start();
-        if (downBuffer.getBuffer().hasRemaining()) {
+        if (leftover.getBuffer().hasRemaining()) {
             writeDown();
         } else {
             readDown();
@@ -90,11 +98,13 @@ public final class UpgradeSplice {
         if (closed || downDone) {
             return;
         }
-        ByteBuffer buffer = downBuffer.getBuffer();
+        releaseLeftover();
+        if (down == null) {
+            down = ByteBuffer.allocate(DOWN_BUFFER_SIZE);
+        }
+        ByteBuffer buffer = down;
         buffer.clear();
-        downReadPending = true;
         tunnel.read(buffer, hop.callback(n -> {
-            downReadPending = false;
             if (closed) {
                 releaseIdleBuffers();
             } else if (n < 0) {
@@ -104,14 +114,11 @@ public final class UpgradeSplice {
                 buffer.flip();
                 writeDown();
             }
-        }, cause -> {
-            downReadPending = false;
-            onTunnelFailed(cause);
-        }));
+        }, this::onTunnelFailed));
     }
 
     private void writeDown() {
-        ByteBuffer buffer = downBuffer.getBuffer();
+        ByteBuffer buffer = leftover != null ? leftover.getBuffer() : down;
         try {
             while (buffer.hasRemaining()) {
                 if (visitorSink.write(buffer) == 0) {
@@ -165,6 +172,9 @@ public final class UpgradeSplice {
         if (closed || upDone || upWritePending) {
             return;
         }
+        if (upBuffer == null) {
+            upBuffer = pool.allocate();
+        }
         ByteBuffer buffer = upBuffer.getBuffer();
         buffer.clear();
         int n;
@@ -178,6 +188,9 @@ public final class UpgradeSplice {
             readingVisitor = false;
         }
         if (n == 0) {
+            // Nothing to send: the buffer goes back to the pool until there is, so an idle WebSocket holds none.
+            upBuffer.close();
+            upBuffer = null;
             visitorSource.getReadSetter().set(channel -> guarded(this::readUp));
             visitorSource.resumeReads();
             return;
@@ -271,9 +284,13 @@ public final class UpgradeSplice {
             upBuffer.close();
             upBuffer = null;
         }
-        if (downBuffer != null && !downReadPending) {
-            downBuffer.close();
-            downBuffer = null;
+        releaseLeftover();
+    }
+
+    private void releaseLeftover() {
+        if (leftover != null) {
+            leftover.close();
+            leftover = null;
         }
     }
 

@@ -42,6 +42,11 @@ final class ChannelTunnelStream implements TunnelStream {
     private final ForwardedChannel channel;
     private final TunnelStatistics statistics;
     private final AtomicBoolean reading = new AtomicBoolean();
+    /**
+     * Where a read into a direct buffer lands first (MINA's buffers are byte arrays), reused by every such read of
+     * this stream: one read is outstanding at most, and a fresh array per read was most of the proxy's garbage.
+     */
+    private byte[] scratch;
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean outputShut = new AtomicBoolean();
     /** The graceful close of the output, done once its EOF went out; null until {@link #shutdownOutput()}. */
@@ -64,9 +69,10 @@ final class ChannelTunnelStream implements TunnelStream {
             return;
         }
         ChannelAsyncInputStream in = channel.input();
+        int directRead = Math.min(dst.remaining(), MAX_DIRECT_READ);
         Buffer target = dst.hasArray()
                 ? new SliceBuffer(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining())
-                : new ByteArrayBuffer(Math.min(dst.remaining(), MAX_DIRECT_READ), false);
+                : new SliceBuffer(scratch(directRead), 0, directRead);
         IoReadFuture future;
         try {
             future = in.read(target);
@@ -98,6 +104,15 @@ final class ChannelTunnelStream implements TunnelStream {
                 callback.completed(n);
             }
         });
+    }
+
+    private byte[] scratch(int size) {
+        byte[] current = scratch;
+        if (current == null || current.length < size) {
+            current = new byte[size];
+            scratch = current;
+        }
+        return current;
     }
 
     @Override
