@@ -422,14 +422,14 @@ public final class ProxyExchange {
             case FIXED -> {
                 fixedLeft = framing.length();
                 if (rewriter == null) {
-                    headers.put(io.undertow.util.Headers.CONTENT_LENGTH, framing.length());
+                    headers.put(Headers.CONTENT_LENGTH, framing.length());
                 }
             }
             case CHUNKED -> chunked = new ChunkedDecoder();
             case NONE -> {
                 // HEAD and 304 tell the length of the body they do not carry (unless a rewrite made it unknown).
                 if (bodilessLength != null && parsed.status() != 204) {
-                    headers.put(io.undertow.util.Headers.CONTENT_LENGTH, bodilessLength);
+                    headers.put(Headers.CONTENT_LENGTH, bodilessLength);
                 }
             }
             case UNTIL_CLOSE -> {
