@@ -56,6 +56,8 @@ import org.xnio.channels.StreamSourceChannel;
  */
 public final class ProxyExchange {
 
+    /** The bulk read buffer: two SSH packets' worth. */
+    private static final int BULK_READ_SIZE = 64 * 1024;
     /** Room in front of the body bytes for a chunk-size line of a buffer-sized chunk. */
     private static final int CHUNK_HEAD_ROOM = 10;
     private static final byte[] CRLF = {'\r', '\n'};
@@ -87,6 +89,12 @@ public final class ProxyExchange {
 
     // Response direction.
     private PooledByteBuffer responseBuffer;
+    /**
+     * Once a read of a response body filled the pooled buffer, the rest of that body is read into this bigger heap
+     * buffer: a quarter of the read/hop/write cycles for a large download, and the tunnel reads straight into its array
+     * instead of through a copy. Small responses never get one, so they make no garbage.
+     */
+    private ByteBuffer bulkBuffer;
     private boolean readPending;
     private boolean anyResponseByte;
     private ResponseHeadParser headParser;
@@ -282,7 +290,7 @@ public final class ProxyExchange {
             return;
         }
         TunnelConnection source = tunnel;
-        ByteBuffer buffer = responseBuffer.getBuffer();
+        ByteBuffer buffer = responseReadBuffer();
         buffer.clear();
         readPending = true;
         source.read(buffer, callback(source, n -> {
@@ -308,6 +316,18 @@ public final class ProxyExchange {
                 onTunnelEnd(cause);
             }
         }));
+    }
+
+    /**
+     * The pooled buffer, until a response body filled it: then the bulk buffer. Called only when the previous input is
+     * consumed (the rewriter, too, asks for input only once it let go of it), so switching loses nothing.
+     */
+    private ByteBuffer responseReadBuffer() {
+        if (bulkBuffer == null && head != null && tunnelInput != null && tunnelInput.limit() == tunnelInput.capacity()
+                && tunnelInput == responseBuffer.getBuffer()) {
+            bulkBuffer = ByteBuffer.allocate(BULK_READ_SIZE);
+        }
+        return bulkBuffer != null ? bulkBuffer : responseBuffer.getBuffer();
     }
 
     /** Parses and forwards what the tunnel delivered, until it needs more input or the visitor needs time. */
