@@ -34,7 +34,7 @@ public final class GatewayHandler implements HttpHandler {
     private static final AttachmentKey<Routed> ROUTED = AttachmentKey.create(Routed.class);
 
     /** What the handler found for a request it proxies, handed on to {@link #proxy} past the 100-continue step. */
-    private record Routed(Route.ToTunnel route, TunnelInfo tunnel) {
+    private record Routed(Route.ToTunnel route, TunnelInfo tunnel, UpgradeRequest upgrade) {
     }
 
     private final HttpHandler next;
@@ -83,20 +83,26 @@ public final class GatewayHandler implements HttpHandler {
                     exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Basic realm=\"" + toTunnel.key() + "\"");
                 }
                 ErrorPage.send(exchange, VisitorError.privateTunnel());
-            } else if (VisitorRequest.upgrade(exchange).kind() == UpgradeRequest.Kind.UNSUPPORTED) {
-                // Refused here, before the service sees it: relaying a 101 for a protocol the gateway cannot splice
-                // would leave the visitor with a half-working connection.
-                ProxyLogger.VISITOR.unsupportedUpgrade(exchange.getRequestHeaders().getFirst(Headers.UPGRADE),
-                        toTunnel.key());
-                ErrorPage.send(exchange, VisitorError.unsupportedUpgrade());
             } else {
-                // A tunnel's uploads are its service's business and they stream, so they are not capped (0 = no
-                // limit). This lifts the cap for chunked bodies; a Content-Length over the listener's max-post-size
-                // is refused by Undertow before any handler runs, so the listener must allow it (max-post-size=0).
-                exchange.setMaxEntitySize(0);
-                exchange.putAttachment(ROUTED, new Routed(toTunnel, tunnel.get()));
-                tunnelHandler.handleRequest(exchange);
+                proxyOrRefuseUpgrade(exchange, new Routed(toTunnel, tunnel.get(), VisitorRequest.upgrade(exchange)));
             }
+        }
+    }
+
+    private void proxyOrRefuseUpgrade(HttpServerExchange exchange, Routed routed) throws Exception {
+        if (routed.upgrade().kind() == UpgradeRequest.Kind.UNSUPPORTED) {
+            // Refused here, before the service sees it: relaying a 101 for a protocol the gateway cannot splice
+            // would leave the visitor with a half-working connection.
+            ProxyLogger.VISITOR.unsupportedUpgrade(exchange.getRequestHeaders().getFirst(Headers.UPGRADE),
+                    routed.route().key());
+            ErrorPage.send(exchange, VisitorError.unsupportedUpgrade());
+        } else {
+            // A tunnel's uploads are its service's business and they stream, so they are not capped (0 = no
+            // limit). This lifts the cap for chunked bodies; a Content-Length over the listener's max-post-size
+            // is refused by Undertow before any handler runs, so the listener must allow it (max-post-size=0).
+            exchange.setMaxEntitySize(0);
+            exchange.putAttachment(ROUTED, routed);
+            tunnelHandler.handleRequest(exchange);
         }
     }
 
@@ -105,7 +111,7 @@ public final class GatewayHandler implements HttpHandler {
         Routed routed = exchange.getAttachment(ROUTED);
         Route.ToTunnel route = routed.route();
         RequestBodyFraming framing = VisitorRequest.bodyFraming(exchange);
-        UpgradeRequest upgrade = VisitorRequest.upgrade(exchange);
+        UpgradeRequest upgrade = routed.upgrade();
         String protocol = upgrade.kind().isForwarded() ? upgrade.protocol() : null;
         // Scripts go into pages, never into an upgraded stream.
         ScriptInjection injection = protocol == null ? rt.injections(routed.tunnel()).forRequest(route.target()) : null;

@@ -43,10 +43,12 @@ final class ChannelTunnelStream implements TunnelStream {
     private final TunnelStatistics statistics;
     private final AtomicBoolean reading = new AtomicBoolean();
     /**
-     * Where a read into a direct buffer lands first (MINA's buffers are byte arrays), reused by every such read of
-     * this stream: one read is outstanding at most, and a fresh array per read was most of the proxy's garbage.
+     * Where a read into a direct buffer lands first, and where a write from one is copied to (MINA's buffers are byte
+     * arrays), one array each way, reused: one read and one write are outstanding at most, and a fresh array per
+     * read or write was most of the proxy's garbage.
      */
-    private byte[] scratch;
+    private byte[] readScratch;
+    private byte[] writeScratch;
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean outputShut = new AtomicBoolean();
     /** The graceful close of the output, done once its EOF went out; null until {@link #shutdownOutput()}. */
@@ -72,7 +74,7 @@ final class ChannelTunnelStream implements TunnelStream {
         int directRead = Math.min(dst.remaining(), MAX_DIRECT_READ);
         Buffer target = dst.hasArray()
                 ? new SliceBuffer(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining())
-                : new SliceBuffer(scratch(directRead), 0, directRead);
+                : new SliceBuffer(readScratch = grown(readScratch, directRead), 0, directRead);
         IoReadFuture future;
         try {
             future = in.read(target);
@@ -106,13 +108,8 @@ final class ChannelTunnelStream implements TunnelStream {
         });
     }
 
-    private byte[] scratch(int size) {
-        byte[] current = scratch;
-        if (current == null || current.length < size) {
-            current = new byte[size];
-            scratch = current;
-        }
-        return current;
+    private static byte[] grown(byte[] current, int size) {
+        return current != null && current.length >= size ? current : new byte[size];
     }
 
     @Override
@@ -132,9 +129,9 @@ final class ChannelTunnelStream implements TunnelStream {
         if (src.hasArray()) {
             buffer = new ByteArrayBuffer(src.array(), src.arrayOffset() + src.position(), length, true);
         } else {
-            byte[] copy = new byte[length];
-            src.duplicate().get(copy);
-            buffer = new ByteArrayBuffer(copy);
+            byte[] copy = writeScratch = grown(writeScratch, length);
+            src.duplicate().get(copy, 0, length);
+            buffer = new ByteArrayBuffer(copy, 0, length, true);
         }
         ChannelAsyncOutputStream out = channel.output();
         IoWriteFuture future;
