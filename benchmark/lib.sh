@@ -17,6 +17,10 @@ GANGWAY_OFFSET=${GANGWAY_PORT_OFFSET:-500}
 GANGWAY_HTTP_PORT=$((8080 + GANGWAY_OFFSET))
 GANGWAY_MGMT_PORT=$((9990 + GANGWAY_OFFSET))
 GANGWAY_SSH_PORT=${GANGWAY_SSH_PORT:-2722}
+# The public TLS port (HTTPS and SSH over TLS) is a resource-adapter setting, not a socket binding, so the offset does
+# not move it; Undertow's https-listener behind it is the socket binding gangway-https-backend (8444 + offset).
+GANGWAY_TLS_PORT=${GANGWAY_TLS_PORT:-8943}
+GANGWAY_HTTPS_BACKEND_PORT=$((8444 + GANGWAY_OFFSET))
 # The development management user the build ships (README, "Admin console"); only ever reached on loopback.
 GANGWAY_MGMT_USER=${GANGWAY_MGMT_USER:-admin}
 GANGWAY_MGMT_PASSWORD=${GANGWAY_MGMT_PASSWORD:-gangway}
@@ -135,7 +139,8 @@ require_free_port() {
 wait_for_http() {
     local url=$1 what=$2 seconds=$3 host=${4:-}
     local deadline=$((SECONDS + seconds))
-    local args=(-s -o /dev/null -w '%{http_code}' --max-time 5)
+    # -k: the HTTPS routes present self-signed certificates made for the run.
+    local args=(-s -k -o /dev/null -w '%{http_code}' --max-time 5)
     [[ -n $host ]] && args+=(-H "Host: $host")
     while ((SECONDS < deadline)); do
         [[ $(curl "${args[@]}" "$url" 2>/dev/null || true) == 200 ]] && return 0
@@ -213,7 +218,7 @@ cli() {
 # Extra arguments go to standalone.sh (e.g. -Dgangway.ssh.keepalive-interval=2).
 start_gangway() {
     local p
-    for p in $GANGWAY_HTTP_PORT $GANGWAY_MGMT_PORT $GANGWAY_SSH_PORT $((8443 + GANGWAY_OFFSET)); do
+    for p in $GANGWAY_HTTP_PORT $GANGWAY_MGMT_PORT $GANGWAY_SSH_PORT $GANGWAY_TLS_PORT $GANGWAY_HTTPS_BACKEND_PORT; do
         require_free_port "$p" "Gangway server (offset $GANGWAY_OFFSET)"
     done
     log "copying the configured server to $WORK/gangway-server"
@@ -233,10 +238,11 @@ start_gangway() {
     local env=(JBOSS_PIDFILE="$WORK/gangway.pid" LAUNCH_JBOSS_IN_BACKGROUND=1)
     [[ -n ${GANGWAY_JAVA_HOME:-} ]] && env+=(JAVA_HOME="$GANGWAY_JAVA_HOME")
     [[ -n ${GANGWAY_JAVA_SIZING:-} ]] && env+=(JBOSS_JAVA_SIZING="$GANGWAY_JAVA_SIZING")
-    log "starting Gangway (HTTP $GANGWAY_HTTP_PORT, SSH $GANGWAY_SSH_PORT, management $GANGWAY_MGMT_PORT)"
+    log "starting Gangway (HTTP $GANGWAY_HTTP_PORT, SSH $GANGWAY_SSH_PORT, TLS $GANGWAY_TLS_PORT, management $GANGWAY_MGMT_PORT)"
     env "${env[@]}" "$WORK/gangway-server/bin/standalone.sh" \
         -Djboss.socket.binding.port-offset=$GANGWAY_OFFSET \
         -Dgangway.ssh.port=$GANGWAY_SSH_PORT -Dgangway.ssh.bind-address=127.0.0.1 \
+        -Dgangway.tls.port=$GANGWAY_TLS_PORT -Dgangway.tls.bind-address=127.0.0.1 \
         -Dgangway.base-url=http://localhost:$GANGWAY_HTTP_PORT "$@" \
         >"$WORK/gangway-console.log" 2>&1 &
     STARTED_PIDS+=($!)

@@ -7,6 +7,11 @@
 #   gangway         client -> WildFly/Gangway HTTP -> SSH channel -> stock ssh -R client -> backend
 # Both SSH routes run once per cipher in BENCH_CIPHERS: by default twice, with the stock client's default cipher
 # and with both clients on aes128-gcm@openssh.com.
+# HTTPS (route group "tls"): the visitor speaks TLS (HTTP/1.1, wrk), on the first entry of BENCH_CIPHERS only:
+#   openssh+nginx-tls  client -TLS-> nginx (ssl, same upstreams) -> sshd -R forwarded port -> ssh client -> backend
+#   gangway-https      client -TLS-> Gangway's TLS port -> Undertow -> SSH channel (plain SSH) -> ssh -R -> backend
+#   gangway-https-sshtls  the same, with the ssh client reaching Gangway through that TLS port (ALPN ssh, through
+#                      `openssl s_client` as ProxyCommand, as PROTOCOL.md tells stock clients to)
 # Loads: HTTP with wrk against an nginx backend (small16, big16, small1), and WebSockets (ws): BENCH_WS_CONNECTIONS
 # sockets through one tunnel exchanging small messages with an echo backend (benchmark/ws-echo.js on Node's `ws`),
 # driven by benchmark/WsLoad.java. Each ssh client forwards both backends (two -R), so the WebSockets go through
@@ -21,7 +26,8 @@
 #   BENCH_JVM_WARMUP=30   seconds of unmeasured load once after the Gangway server starts, before its first pass: a
 #                         JVM compiles its hot path with C2 only after minutes of work on 2 busy cores, and a
 #                         long-running server is warm; the native routes need none
-#   BENCH_ROUTES="direct openssh gangway"   which routes to run
+#   BENCH_ROUTES="direct openssh gangway tls"   which routes to run ("tls" needs openssh and gangway for its rows)
+#   BENCH_TLS_LOADS="small16 big16 small1"   which loads the HTTPS routes run
 #   BENCH_LOADS="small16 big16 small1 ws"   which loads to run on each route
 #   BENCH_CIPHERS="default aes128-gcm@openssh.com"   one pass of both SSH routes per entry ("default" = no -c)
 #   BENCH_WS_CONNECTIONS=1000   concurrent WebSockets (Gangway's default allows 1000 streams per tunnel:
@@ -39,9 +45,9 @@
 #   GANGWAY_JAVA_SIZING   heap flags for the server (WildFly's JBOSS_JAVA_SIZING, e.g. "-Xms1g -Xmx1g");
 #                         default: the server's standalone.conf
 #   BENCH_BACKEND_PORT=18480 BENCH_FRONT_PORT=18481 BENCH_FORWARD_PORT=18482 BENCH_SSHD_PORT=18422
-#   BENCH_WS_BACKEND_PORT=18483 BENCH_WS_FORWARD_PORT=18484
-# Gangway's ports are fixed by the brief: offset 500 -> HTTP 8580, management 10490; SSH 2722 (see lib.sh);
-# GANGWAY_PORT_OFFSET=500 and GANGWAY_SSH_PORT=2722 move them where something else holds them.
+#   BENCH_WS_BACKEND_PORT=18483 BENCH_WS_FORWARD_PORT=18484 BENCH_FRONT_TLS_PORT=18485
+# Gangway's ports are fixed by the brief: offset 500 -> HTTP 8580, management 10490; SSH 2722, TLS 8943 (see lib.sh);
+# GANGWAY_PORT_OFFSET=500, GANGWAY_SSH_PORT=2722 and GANGWAY_TLS_PORT=8943 move them where something else holds them.
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -53,8 +59,9 @@ DURATION=${BENCH_DURATION:-10}
 RUNS=${BENCH_RUNS:-3}
 WARMUP=${BENCH_WARMUP:-5}
 JVM_WARMUP=${BENCH_JVM_WARMUP:-30}
-ROUTES=${BENCH_ROUTES:-direct openssh gangway}
+ROUTES=${BENCH_ROUTES:-direct openssh gangway tls}
 LOADS=${BENCH_LOADS:-small16 big16 small1 ws}
+TLS_LOADS=${BENCH_TLS_LOADS:-small16 big16 small1}
 RESULTS_FILE=${BENCH_RESULTS-$BENCH_DIR/RESULTS.md}
 NOTE=${BENCH_NOTE:-}
 
@@ -64,6 +71,7 @@ FORWARD_PORT=${BENCH_FORWARD_PORT:-18482}
 SSHD_PORT=${BENCH_SSHD_PORT:-18422}
 WS_BACKEND_PORT=${BENCH_WS_BACKEND_PORT:-18483}
 WS_FORWARD_PORT=${BENCH_WS_FORWARD_PORT:-18484}
+FRONT_TLS_PORT=${BENCH_FRONT_TLS_PORT:-18485}
 
 SMALL_SIZE=100
 BIG_SIZE=$((4 * 1024 * 1024))
@@ -85,6 +93,8 @@ LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 has_load() { [[ " $LOADS " == *" $1 "* ]]; }
 has_http_load() { has_load small16 || has_load big16 || has_load small1; }
+has_route() { [[ " $ROUTES " == *" $1 "* ]]; }
+tls_on() { has_route tls && [[ -n ${TLS_LOADS// /} ]]; }
 
 # Once a route has been measured, a later failure still reports (and records) what was measured, naming the
 # failure, then exits non-zero.
@@ -130,7 +140,7 @@ install_tools() {
 # A route that is fast because it mangles or truncates bodies is not fast: compare the big file byte for byte once.
 check_body() {
     local url=$1 what=$2 host=${3:-}
-    local args=(-s --max-time 60 -o "$WORK/check.bin")
+    local args=(-s -k --max-time 60 -o "$WORK/check.bin")
     [[ -n $host ]] && args+=(-H "Host: $host")
     curl "${args[@]}" "$url/big.bin" || die "$what: fetching big.bin failed"
     cmp -s "$WORK/check.bin" "$WORK/www/big.bin" || die "$what returned a different big.bin than the backend serves"
@@ -247,8 +257,54 @@ EOF
     log "throwaway sshd on 127.0.0.1:$SSHD_PORT ($(/usr/sbin/sshd -V 2>&1 | head -1 || true))"
 }
 
+# The same locations, once over plain HTTP and (with the tls routes) once over TLS: nginx terminating TLS in front of
+# OpenSSH's forwarding is what Gangway's HTTPS rows are compared with.
+front_locations() {
+    echo "        location / {
+            proxy_pass http://tunnel;
+            proxy_http_version 1.1;
+            proxy_set_header Connection \"\";
+        }
+        location $WS_PATH {
+            proxy_pass http://127.0.0.1:$WS_FORWARD_PORT;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade \$http_upgrade;
+            proxy_set_header Connection \$connection_upgrade;
+            proxy_read_timeout 1h;
+            proxy_send_timeout 1h;
+        }"
+}
+
+# A self-signed certificate for the front nginx (Gangway makes its own on first start, as its run command does).
+make_tls_certificate() {
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=localhost" \
+        -addext "subjectAltName=DNS:localhost,DNS:*.localhost" \
+        -keyout "$WORK/front-tls.key" -out "$WORK/front-tls.crt" 2>"$WORK/openssl.log" ||
+        die "openssl could not make the front nginx's certificate: $(cat "$WORK/openssl.log")"
+}
+
+# "TLSv1.3 TLS_AES_256_GCM_SHA384": what a client (OpenSSL, as wrk) negotiates with host:port.
+negotiated_tls() {
+    local out
+    out=$(openssl s_client -connect "$1" -servername localhost </dev/null 2>/dev/null || true)
+    sed -n 's/^New, \([^,]*\), Cipher is \(.*\)$/\1 \2/p' <<<"$out" | head -1
+}
+
 start_front_nginx() {
     require_free_port "$FRONT_PORT" "front nginx"
+    local tls_server=""
+    if tls_on; then
+        require_free_port "$FRONT_TLS_PORT" "front nginx (TLS)"
+        make_tls_certificate
+        tls_server="    server {
+        listen 127.0.0.1:$FRONT_TLS_PORT ssl;
+        ssl_certificate $WORK/front-tls.crt;
+        ssl_certificate_key $WORK/front-tls.key;
+        ssl_protocols TLSv1.2 TLSv1.3;
+        ssl_session_cache shared:tls:1m;
+$(front_locations)
+    }"
+    fi
     # WebSockets: nginx passes an upgrade on only when told to (Upgrade and Connection are hop-by-hop), over HTTP/1.1;
     # the map is nginx's documented idiom. Its read/send timeouts (60 s by default) would cut a socket that idles
     # between phases, so they are an hour. Upgraded connections never go back to the keepalive pool, so the
@@ -264,20 +320,9 @@ start_front_nginx() {
     }
     server {
         listen 127.0.0.1:$FRONT_PORT;
-        location / {
-            proxy_pass http://tunnel;
-            proxy_http_version 1.1;
-            proxy_set_header Connection \"\";
-        }
-        location $WS_PATH {
-            proxy_pass http://127.0.0.1:$WS_FORWARD_PORT;
-            proxy_http_version 1.1;
-            proxy_set_header Upgrade \$http_upgrade;
-            proxy_set_header Connection \$connection_upgrade;
-            proxy_read_timeout 1h;
-            proxy_send_timeout 1h;
-        }
-    }"
+$(front_locations)
+    }
+$tls_server"
     FRONT_NGINX_PID=$NGINX_PID
 }
 
@@ -315,10 +360,17 @@ stop_ssh_client() {
 # ---------------------------------------------------------------------------------------------------------------
 # The tunnel's host: from the hello JSON the same ssh prints (the connection holds the tunnel, so the exec
 # channel stays open); sets GANGWAY_HOST and ROUTE_CIPHER.
+# via=tls: the client reaches Gangway's SSH server through its TLS port (ALPN ssh), as PROTOCOL.md's stock-client
+# recipe does; otherwise the plain SSH port.
 start_gangway_tunnel() {
-    local label=$1 cipher=$2 forwards=(-R "/bench:127.0.0.1:$BACKEND_PORT")
-    has_load ws && forwards+=(-R "/benchws:127.0.0.1:$WS_BACKEND_PORT")
-    start_ssh_client "$label" "$cipher" -p "$GANGWAY_SSH_PORT" "${forwards[@]}" "bench@127.0.0.1" hello
+    local label=$1 cipher=$2 via=${3:-plain} forwards=(-R "/bench:127.0.0.1:$BACKEND_PORT") target=()
+    has_load ws && [[ $via == plain ]] && forwards+=(-R "/benchws:127.0.0.1:$WS_BACKEND_PORT")
+    if [[ $via == tls ]]; then
+        target=(-o "ProxyCommand=openssl s_client -quiet -alpn ssh -servername localhost -connect 127.0.0.1:$GANGWAY_TLS_PORT")
+    else
+        target=(-p "$GANGWAY_SSH_PORT")
+    fi
+    start_ssh_client "$label" "$cipher" "${target[@]}" "${forwards[@]}" "bench@127.0.0.1" hello
     GANGWAY_HOST=$(hello_tunnel_host "$label" bench "$SSH_PID")
     if [[ -z $GANGWAY_HOST ]]; then
         kill -0 "$SSH_PID" 2>/dev/null || die "ssh to Gangway exited: $(tail -5 "$WORK/ssh-$label.err")"
@@ -331,7 +383,7 @@ start_gangway_tunnel() {
     wait_for_http "http://127.0.0.1:$GANGWAY_HTTP_PORT/small.bin" "Gangway tunnel $GANGWAY_HOST" 20 "$GANGWAY_HOST"
     check_body "http://127.0.0.1:$GANGWAY_HTTP_PORT" "Gangway" "$GANGWAY_HOST"
     GANGWAY_WS_HOST=""
-    if has_load ws; then
+    if has_load ws && [[ $via == plain ]]; then
         GANGWAY_WS_HOST=$(hello_tunnel_host "$label" benchws "$SSH_PID")
         [[ -n $GANGWAY_WS_HOST ]] || die "no URL for /benchws in Gangway's hello answer: $(cat "$WORK/ssh-$label.out")"
         wait_for_http "http://127.0.0.1:$GANGWAY_HTTP_PORT$WS_PATH" "Gangway tunnel $GANGWAY_WS_HOST" 20 "$GANGWAY_WS_HOST"
@@ -512,12 +564,13 @@ measure_ws() {
 # The loads of BENCH_LOADS on one route. ws_url/ws_host: where the WebSockets go; proxy_pids: see measure_ws.
 measure_route() {
     local route=$1 label=$2 url_base=$3 host=${4:-} ws_url=${5:-} ws_host=${6:-} proxy_pids=${7:-}
+    local loads=${ROUTE_LOADS:-$LOADS}
     ROUTE_ORDER+=("$route")
     R[$route:label]=$label
     REPORT_ON_DIE=true
     log "measuring $label"
     local load
-    for load in $LOADS; do
+    for load in $loads; do
         case $load in
             small16 | big16 | small1) measure "$route" "$url_base" "$host" "$load" ;;
             ws) measure_ws "$route" "$ws_url" "$ws_host" "$proxy_pids" ;;
@@ -553,12 +606,17 @@ machine_description() {
 
 fmt() { [[ -n ${1:-} ]] && echo "$1" || echo "-"; }
 
+# kind: plain (visitors over HTTP) or tls (visitors over HTTPS; a column for the TLS the visitor negotiated).
 results_table() {
-    echo "| Route | SSH cipher | 100 B, 16 conn (req/s) | 4 MiB, 16 conn (MB/s) | 100 B, 1 conn p50 (ms) | p99 (ms) | Notes |"
-    echo "|---|---|---:|---:|---:|---:|---|"
-    local r
+    local kind=$1 r tls_head="" tls_rule=""
+    [[ $kind == tls ]] && tls_head=" Visitor TLS |" tls_rule="---|"
+    echo "| Route | SSH cipher |$tls_head 100 B, 16 conn (req/s) | 4 MiB, 16 conn (MB/s) | 100 B, 1 conn p50 (ms) | p99 (ms) | Notes |"
+    echo "|---|---|$tls_rule---:|---:|---:|---:|---|"
     for r in "${ROUTE_ORDER[@]}"; do
-        printf '| %s | %s | %s | %s | %s | %s | %s |\n' "${R[$r:label]}" "$(fmt "${R[$r:cipher]:-}")" \
+        [[ ${R[$r:kind]:-plain} == "$kind" ]] || continue
+        [[ -n ${R[$r:small16:rps]:-}${R[$r:big16:mbs]:-}${R[$r:small1:p50]:-} ]] || continue
+        printf '| %s | %s |%s %s | %s | %s | %s | %s |\n' "${R[$r:label]}" "$(fmt "${R[$r:cipher]:-}")" \
+            "$([[ $kind == tls ]] && echo " $(fmt "${R[$r:tls]:-}") |")" \
             "$(fmt "${R[$r:small16:rps]:-}")" "$(fmt "${R[$r:big16:mbs]:-}")" \
             "$(fmt "${R[$r:small1:p50]:-}")" "$(fmt "${R[$r:small1:p99]:-}")" "${R[$r:flag]:-}"
     done
@@ -566,6 +624,7 @@ results_table() {
 
 ratio_line() {
     local g=$1 o=$2 a b
+    [[ -n ${R[$g:label]:-} && -n ${R[$o:label]:-} ]] || return 0
     [[ -n ${R[$g:small16:rps]:-} && -n ${R[$o:small16:rps]:-} && -n ${R[$g:big16:mbs]:-} && -n ${R[$o:big16:mbs]:-} ]] ||
         return 0
     a=$(awk -v x="${R[$g:small16:rps]}" -v y="${R[$o:small16:rps]}" 'BEGIN {printf "%.2f", x / y}')
@@ -581,6 +640,7 @@ ws_table() {
     echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
     local r heap rss
     for r in "${ROUTE_ORDER[@]}"; do
+        [[ ${R[$r:kind]:-plain} == plain ]] || continue
         heap="-"
         [[ -n ${R[$r:ws:heap_before]:-} ]] && heap="${R[$r:ws:heap_before]} / $(fmt "${R[$r:ws:heap_open]:-}") / $(fmt "${R[$r:ws:heap_after]:-}")"
         rss="-"
@@ -627,7 +687,13 @@ report() {
         machine_description
         echo
         if has_http_load; then
-            results_table
+            results_table plain
+            echo
+        fi
+        if tls_on; then
+            echo "HTTPS: the visitor speaks TLS to the proxy (HTTP/1.1; wrk); the tunnel behind it as labelled."
+            echo
+            results_table tls
             echo
         fi
         if has_load ws; then
@@ -637,6 +703,8 @@ report() {
         echo "Ratios (same run):"
         local c
         for c in "${CIPHERS[@]}"; do ratio_line "gangway-$c" "openssh-$c"; done
+        ratio_line "gangway-https" "openssh-tls"
+        ratio_line "gangway-https-sshtls" "openssh-tls"
         for c in "${CIPHERS[@]}"; do latency_line "gangway-$c"; done
         for c in "${CIPHERS[@]}"; do ws_ratio_line "gangway-$c" "openssh-$c"; done
         for c in "${CIPHERS[@]}"; do ws_heap_line "gangway-$c"; done
@@ -650,6 +718,17 @@ report() {
         printf '\n%s\n' "$section" >>"$RESULTS_FILE"
         log "appended to $RESULTS_FILE"
     fi
+}
+
+# One HTTPS route: TLS_LOADS against https://<addr>, the negotiated TLS recorded.
+measure_tls_route() {
+    local route=$1 label=$2 addr=$3 host=$4 cipher=$5
+    wait_for_http "https://$addr/small.bin" "$label" 20 "$host"
+    check_body "https://$addr" "$label" "$host"
+    R[$route:kind]=tls
+    R[$route:cipher]=$cipher
+    R[$route:tls]=$(negotiated_tls "$addr")
+    ROUTE_LOADS=$TLS_LOADS measure_route "$route" "$label" "https://$addr" "$host"
 }
 
 pass_label() { [[ $1 == default ]] && echo "default cipher" || echo "-c ${1%@openssh.com}"; }
@@ -687,6 +766,11 @@ main() {
             R[openssh-$cipher:cipher]=$ROUTE_CIPHER
             measure_route "openssh-$cipher" "OpenSSH+nginx ($(pass_label "$cipher"))" "http://127.0.0.1:$FRONT_PORT" "" \
                 "ws://127.0.0.1:$FRONT_PORT$WS_PATH" "" "$SSHD_PID $FRONT_NGINX_PID"
+            if tls_on && [[ $cipher == "${CIPHERS[0]}" ]]; then
+                check_body "https://127.0.0.1:$FRONT_TLS_PORT" "OpenSSH+nginx over TLS"
+                measure_tls_route openssh-tls "OpenSSH+nginx-TLS ($(pass_label "$cipher"))" \
+                    "127.0.0.1:$FRONT_TLS_PORT" "" "$ROUTE_CIPHER"
+            fi
             stop_ssh_client
         done
     fi
@@ -711,8 +795,18 @@ main() {
                 measure_route "gangway-$cipher" "Gangway ($(pass_label "$cipher"))" \
                     "http://127.0.0.1:$GANGWAY_HTTP_PORT" "$GANGWAY_HOST" \
                     "ws://127.0.0.1:$GANGWAY_HTTP_PORT$WS_PATH" "$GANGWAY_WS_HOST" "$GANGWAY_PID"
+                if tls_on && [[ $cipher == "${CIPHERS[0]}" ]]; then
+                    measure_tls_route gangway-https "Gangway HTTPS, tunnel over SSH ($(pass_label "$cipher"))" \
+                        "127.0.0.1:$GANGWAY_TLS_PORT" "$GANGWAY_HOST" "$ROUTE_CIPHER"
+                fi
                 stop_pid "$SSH_PID"
             done
+            if tls_on; then
+                start_gangway_tunnel "gangway-sshtls" "${CIPHERS[0]}" tls
+                measure_tls_route gangway-https-sshtls "Gangway HTTPS, tunnel over SSH-in-TLS ($(pass_label "${CIPHERS[0]}"))" \
+                    "127.0.0.1:$GANGWAY_TLS_PORT" "$GANGWAY_HOST" "$ROUTE_CIPHER"
+                stop_pid "$SSH_PID"
+            fi
         fi
     fi
 
