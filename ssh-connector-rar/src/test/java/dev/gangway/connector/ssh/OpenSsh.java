@@ -16,19 +16,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * The real OpenSSH client and key generator for the in-JVM tests: keys made by {@code ssh-keygen}, {@code ssh}
  * processes pointed at the test server with no user configuration, all of them killed by {@link #close()}.
  */
-final class OpenSsh implements AutoCloseable {
+public final class OpenSsh implements AutoCloseable {
 
     static final Path SSH = Path.of("/usr/bin/ssh");
     static final Path SSH_KEYGEN = Path.of("/usr/bin/ssh-keygen");
 
     private final List<Process> processes = new ArrayList<>();
 
-    static boolean installed() {
+    public static boolean installed() {
         return Files.isExecutable(SSH) && Files.isExecutable(SSH_KEYGEN);
     }
 
     /** A new unencrypted ed25519 identity at {@code file} (and {@code file.pub}). */
-    static Path keygen(Path file) throws Exception {
+    public static Path keygen(Path file) throws Exception {
         Process keygen = new ProcessBuilder(SSH_KEYGEN.toString(), "-q", "-t", "ed25519", "-N", "", "-f",
                 file.toString()).redirectErrorStream(true).start();
         assertEquals(0, keygen.waitFor());
@@ -36,13 +36,13 @@ final class OpenSsh implements AutoCloseable {
     }
 
     /** The public key line of an identity made by {@link #keygen}, without its comment. */
-    static String publicKeyLine(Path identity) throws Exception {
+    public static String publicKeyLine(Path identity) throws Exception {
         String[] fields = Files.readString(Path.of(identity + ".pub")).trim().split("\\s+");
         return fields[0] + " " + fields[1];
     }
 
     /** The fingerprint as {@code ssh-keygen -l} prints it: the independent reference for the server's. */
-    static String fingerprint(Path identity) throws Exception {
+    public static String fingerprint(Path identity) throws Exception {
         Process keygen = new ProcessBuilder(SSH_KEYGEN.toString(), "-l", "-E", "sha256", "-f", identity + ".pub")
                 .redirectErrorStream(true).start();
         String out = new String(keygen.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -54,7 +54,7 @@ final class OpenSsh implements AutoCloseable {
      * Starts {@code ssh} as user {@code env1} against 127.0.0.1:{@code port} with this identity only. Options first,
      * then the remote command if the last argument is not an option.
      */
-    Process ssh(int port, Path identity, String... args) throws Exception {
+    public Process ssh(int port, Path identity, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(SSH.toString(), "-F", "/dev/null", "-i", identity.toString(),
                 "-o", "IdentitiesOnly=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
                 "-o", "BatchMode=yes", "-o", "LogLevel=ERROR", "-o", "ExitOnForwardFailure=yes",
@@ -72,7 +72,7 @@ final class OpenSsh implements AutoCloseable {
     }
 
     /** The first line {@code ssh} prints (the {@code hello} JSON), or a failure after 20 s. */
-    static String firstLine(Process ssh) throws Exception {
+    public static String firstLine(Process ssh) throws Exception {
         BufferedReader out = new BufferedReader(new InputStreamReader(ssh.getInputStream(), StandardCharsets.UTF_8));
         return CompletableFuture.supplyAsync(() -> {
             try {
@@ -84,7 +84,7 @@ final class OpenSsh implements AutoCloseable {
     }
 
     /** What an exited {@code ssh} wrote to stderr; empty while it runs. */
-    static String stderr(Process process) throws Exception {
+    public static String stderr(Process process) throws Exception {
         return process.isAlive() ? "" : new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     }
 

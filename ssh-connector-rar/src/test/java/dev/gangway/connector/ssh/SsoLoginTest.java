@@ -216,6 +216,27 @@ class SsoLoginTest {
                 .filter(t -> t.isAlive() && t.getName().startsWith("gangway-ssh")).count() <= poolLimit);
     }
 
+    /** OpenSSH offers the certificate first, then the plain key: the certificate never reaches the authority. */
+    @Test
+    void certificatesStayRefusedAndTheAuthorityNeverSeesThem() throws Exception {
+        start(Duration.ofSeconds(10));
+        Path ca = OpenSsh.keygen(dir.resolve("ca"));
+        Process sign = new ProcessBuilder(OpenSsh.SSH_KEYGEN.toString(), "-q", "-s", ca.toString(), "-I", "alice",
+                "-n", "env1", aliceKey + ".pub").redirectErrorStream(true).start();
+        assertEquals(0, sign.waitFor());
+        assertTrue(Files.exists(Path.of(aliceKey + "-cert.pub")));
+
+        Process ssh = openSsh.ssh(server.port(), aliceKey, "-v", "-o", "CertificateFile=" + aliceKey + "-cert.pub",
+                "hello");
+
+        assertTrue(ssh.waitFor(20, TimeUnit.SECONDS), "ssh did not exit");
+        String log = OpenSsh.stderr(ssh);
+        assertEquals(0, ssh.exitValue(), "the plain key still logs in: " + log);
+        assertTrue(log.contains("Offering public key") && log.contains("ED25519-CERT"), "the certificate was offered: " + log);
+        assertTrue(authority.asked.stream().noneMatch(login -> login.keyType().contains("cert")), authority.asked::toString);
+        assertEquals(List.of(false, true), signedFlags(OpenSsh.fingerprint(aliceKey)));
+    }
+
     @Test
     void theOpenModeStillNamesTheKeyButNoOwner() throws Exception {
         server = TestSsh.start(TestSsh.settings(dir, AuthMode.OPEN, null));
