@@ -35,6 +35,10 @@ public final class KeyAuthorityGate {
         }
     }
 
+    Duration timeout() {
+        return timeout;
+    }
+
     /** Completes with the authority's decision or a refusal saying why there is none; never exceptionally. */
     CompletionStage<KeyDecision> decide(KeyLogin login) {
         KeyAuthority authority = registration.current();

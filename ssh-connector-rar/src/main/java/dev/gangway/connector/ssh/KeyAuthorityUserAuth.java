@@ -76,10 +76,11 @@ final class KeyAuthorityUserAuth extends UserAuthPublicKey {
         // MINA appends the key whose signature it has just verified.
         List<PublicKey> verifiedKeys = session.getAttribute(AUTHENTICATED_KEYS);
         PublicKey key = verifiedKeys.get(verifiedKeys.size() - 1);
+        long askedAt = System.nanoTime();
         ask(session, key, true).thenAccept(decision -> {
             if (decision.allowed()) {
                 session.setAttribute(SessionKey.ACCEPTED,
-                        new SessionKey(key, KeyFingerprints.fingerprint(key), decision.owner()));
+                        new SessionKey(key, KeyFingerprints.fingerprint(key), decision.owner(), askedAt));
             } else {
                 verifiedKeys.remove(key); // the list means "verified and accepted" to the rest of the server
             }

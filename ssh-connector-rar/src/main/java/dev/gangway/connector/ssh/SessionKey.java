@@ -12,8 +12,10 @@ import java.util.Objects;
  * @param key         the key whose signature the server verified
  * @param fingerprint {@link KeyFingerprints#fingerprint}
  * @param owner       from the key authority's decision; {@code null} in the other modes
+ * @param askedAt     {@link System#nanoTime()} when the decision that let the key in was asked for: a revocation
+ *                    after that instant may not have been seen by the decision
  */
-record SessionKey(PublicKey key, String fingerprint, KeyOwner owner) {
+record SessionKey(PublicKey key, String fingerprint, KeyOwner owner, long askedAt) {
 
     /** Set on the MINA session by {@link KeyAuthorityUserAuth} when the authority allowed the signed attempt. */
     static final AttributeKey<SessionKey> ACCEPTED = new AttributeKey<>();
@@ -24,7 +26,7 @@ record SessionKey(PublicKey key, String fingerprint, KeyOwner owner) {
     }
 
     static SessionKey unowned(PublicKey key) {
-        return new SessionKey(key, KeyFingerprints.fingerprint(key), null);
+        return new SessionKey(key, KeyFingerprints.fingerprint(key), null, System.nanoTime());
     }
 
     String ownerName() {

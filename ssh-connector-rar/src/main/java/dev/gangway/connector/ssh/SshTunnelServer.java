@@ -38,7 +38,7 @@ public final class SshTunnelServer {
     private final SshSettings settings;
     private final TunnelRegistry registry;
     private final KeyAuthorityGate keyAuthority;
-    private final LiveSessions sessions = new LiveSessions();
+    private final LiveSessions sessions;
 
     private SshServer server;
     private ScheduledExecutorService timer;
@@ -53,6 +53,7 @@ public final class SshTunnelServer {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.keyAuthority = Objects.requireNonNull(keyAuthority, "keyAuthority");
+        this.sessions = new LiveSessions(keyAuthority.timeout());
     }
 
     /** Revokes every connection logged in with this key ({@code SHA256:…}); see {@link TunnelSession#revoke}. */

@@ -94,6 +94,10 @@ final class TunnelSession implements TunnelOwner {
         return envId;
     }
 
+    SessionKey key() {
+        return key;
+    }
+
     @Override
     public String keyFingerprint() {
         return key.fingerprint();

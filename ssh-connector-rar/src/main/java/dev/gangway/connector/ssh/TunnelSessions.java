@@ -52,7 +52,6 @@ final class TunnelSessions implements SessionListener {
         TunnelSession owner = new TunnelSession(session, ClientIds.fromPublicKey(key.key()), session.getUsername(), key,
                 timer, settings, registry);
         owner.attach();
-        live.add(owner);
         String remote = String.valueOf(session.getIoSession().getRemoteAddress());
         if (key.owner() != null) {
             KeyAuthLogger.LOG.loggedIn(owner.clientId(), owner.envId(), remote, key.fingerprint(),
@@ -60,6 +59,7 @@ final class TunnelSessions implements SessionListener {
         } else {
             SshLogger.CLIENT.clientAuthenticated(owner.clientId(), owner.envId(), remote);
         }
+        live.add(owner);
     }
 
     /** The key the session logged in with; in sso only one the key authority allowed. */

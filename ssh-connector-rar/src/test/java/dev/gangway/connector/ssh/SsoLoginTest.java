@@ -6,6 +6,7 @@ import dev.gangway.connector.api.TunnelInfo;
 import dev.gangway.connector.tunnel.ClientIds;
 import dev.gangway.connector.tunnel.TunnelKeys;
 import dev.gangway.connector.tunnel.TunnelRegistry;
+import dev.gangway.connector.tunnel.TunnelStream;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import org.apache.sshd.core.CoreModuleProperties;
@@ -15,12 +16,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -171,22 +176,67 @@ class SsoLoginTest {
         start(Duration.ofSeconds(10));
         Path bobKey = OpenSsh.keygen(dir.resolve("bob"));
         authority.register(OpenSsh.fingerprint(bobKey), BOB);
-        Process alice = openSsh.ssh(server.port(), aliceKey, "-o", "LogLevel=INFO", "-R", "/app:127.0.0.1:9", "hello");
-        Process bob = openSsh.ssh(server.port(), bobKey, "-R", "/app:127.0.0.1:9", "hello");
-        OpenSsh.firstLine(alice);
-        OpenSsh.firstLine(bob);
-        String aliceTunnel = TunnelKeys.key("app", clientIdOf(aliceKey));
-        assertEquals(2, server.registry().statistics().sshConnections());
+        try (Backends.Backend echo = Backends.echo()) {
+            Process alice = openSsh.ssh(server.port(), aliceKey, "-o", "LogLevel=INFO", "-R",
+                    "/app:127.0.0.1:" + echo.port(), "hello");
+            Process bob = openSsh.ssh(server.port(), bobKey, "-R", "/app:127.0.0.1:" + echo.port(), "hello");
+            OpenSsh.firstLine(alice);
+            OpenSsh.firstLine(bob);
+            String aliceTunnel = TunnelKeys.key("app", clientIdOf(aliceKey));
+            assertEquals(2, server.registry().statistics().sshConnections());
+            // A visitor stream in flight through the tunnel about to be revoked.
+            TunnelStream stream = server.registry().find(aliceTunnel).orElseThrow().openStream(TestSsh.TIMEOUT);
+            StreamIo.writeAll(stream, ByteBuffer.wrap("ping".getBytes(StandardCharsets.UTF_8)));
+            assertEquals(4, StreamIo.read(stream, ByteBuffer.allocate(16)));
+            assertEquals(1, server.registry().statistics().openChannels());
 
-        assertEquals(1, server.disconnectKey(OpenSsh.fingerprint(aliceKey), "key revoked"));
+            assertEquals(1, server.disconnectKey(OpenSsh.fingerprint(aliceKey), "key revoked"));
 
-        assertTrue(server.registry().find(aliceTunnel).isEmpty(), "the tunnel is gone when the call returns");
+            assertTrue(server.registry().find(aliceTunnel).isEmpty(), "the tunnel is gone when the call returns");
+            assertTrue(streamEnds(stream), "the visitor stream ends with the session");
+            awaitTrue(() -> server.registry().statistics().openChannels() == 0);
+            assertRevoked(alice, bob, bobKey);
+        }
+    }
+
+    private void assertRevoked(Process alice, Process bob, Path bobKey) throws Exception {
         assertTrue(alice.waitFor(10, TimeUnit.SECONDS), "ssh did not exit");
         assertTrue(OpenSsh.stderr(alice).contains("key revoked"), "the client is told why");
         awaitTrue(() -> server.registry().statistics().sshConnections() == 1);
         assertTrue(bob.isAlive(), "another key's connection stays");
         assertTrue(server.registry().find(TunnelKeys.key("app", clientIdOf(bobKey))).isPresent());
         assertEquals(0, server.disconnectKey(OpenSsh.fingerprint(aliceKey), "key revoked"), "nothing left to close");
+    }
+
+    /** End of stream or a failed read both count; a read still pending after 10 s does not (it throws). */
+    private static boolean streamEnds(TunnelStream stream) throws Exception {
+        CompletableFuture<Integer> read = new CompletableFuture<>();
+        stream.read(ByteBuffer.allocate(16), StreamIo.callback(read));
+        try {
+            return read.get(10, TimeUnit.SECONDS) < 0;
+        } catch (ExecutionException channelClosed) {
+            return true;
+        } finally {
+            stream.close();
+        }
+    }
+
+    /** The authority allowed the key just before it was revoked; the login joins after the revocation looked. */
+    @Test
+    void aRevocationDuringTheDecisionStillBites() throws Exception {
+        start(Duration.ofSeconds(20));
+        String fingerprint = OpenSsh.fingerprint(aliceKey);
+        authority.hold(fingerprint);
+        Process ssh = openSsh.ssh(server.port(), aliceKey, "-R", "/app:127.0.0.1:9", "hello");
+        authority.askedFor(fingerprint).get(20, TimeUnit.SECONDS);
+
+        assertEquals(0, server.disconnectKey(fingerprint, "key revoked"), "not logged in yet");
+        authority.release(fingerprint); // answers "allowed": the registry was read before the key went
+
+        assertTrue(ssh.waitFor(20, TimeUnit.SECONDS), "ssh did not exit");
+        assertTrue(ssh.exitValue() != 0);
+        awaitTrue(() -> server.registry().statistics().sshConnections() == 0);
+        assertTrue(server.registry().all().isEmpty());
     }
 
     @Test

@@ -36,7 +36,10 @@ final class TestKeyAuthority implements KeyAuthority {
         this.delay = delay;
     }
 
-    /** Decisions on this key wait until {@link #release}; {@link #askedFor} completes when one is pending. */
+    /**
+     * Decisions on this key's signed attempts wait until {@link #release} (its queries are answered at once);
+     * {@link #askedFor} completes when one is pending.
+     */
     void hold(String fingerprint) {
         held.put(fingerprint, new CompletableFuture<>());
         heldAsked.put(fingerprint, new CompletableFuture<>());
@@ -56,7 +59,7 @@ final class TestKeyAuthority implements KeyAuthority {
         KeyOwner owner = owners.get(login.fingerprint());
         KeyDecision decision = owner != null ? KeyDecision.allow(owner) : KeyDecision.refuse("unknown key");
         CompletableFuture<Void> gate = held.get(login.fingerprint());
-        if (gate != null) {
+        if (gate != null && login.signatureVerified()) {
             heldAsked.get(login.fingerprint()).complete(null);
             return gate.thenApply(ignored -> decision);
         }
