@@ -93,7 +93,8 @@ final class KeyAuthorityUserAuth extends UserAuthPublicKey {
     @Override
     protected void sendPublicKeyResponse(ServerSession session, String username, String alg, PublicKey key,
                                          byte[] keyBlob, int offset, int blobLen, Buffer buffer) {
-        byte[] blob = Arrays.copyOfRange(keyBlob, offset, offset + blobLen); // MINA reuses the packet buffer
+        // Copied rather than kept: the answer goes out after MINA is done with the request's buffer.
+        byte[] blob = Arrays.copyOfRange(keyBlob, offset, offset + blobLen);
         query = new Query(key, () -> super.sendPublicKeyResponse(session, username, alg, key, blob, 0, blob.length,
                 null));
     }
@@ -108,7 +109,7 @@ final class KeyAuthorityUserAuth extends UserAuthPublicKey {
         return destroyed;
     }
 
-    /** The decision, delivered on the server's timer thread; never exceptionally. */
+    /** The decision, delivered on the server's timer thread (not at all once the server has stopped). */
     private CompletionStage<KeyDecision> ask(ServerSession session, PublicKey key, boolean signatureVerified) {
         String fingerprint = KeyFingerprints.fingerprint(key);
         String remote = String.valueOf(session.getIoSession().getRemoteAddress());
