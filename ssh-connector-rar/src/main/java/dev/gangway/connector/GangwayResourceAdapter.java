@@ -2,6 +2,8 @@ package dev.gangway.connector;
 
 import dev.gangway.connector.api.GatewaySettings;
 import dev.gangway.connector.ssh.AuthMode;
+import dev.gangway.connector.ssh.KeyAuthorityGate;
+import dev.gangway.connector.ssh.KeyAuthorityRegistration;
 import dev.gangway.connector.ssh.SshSettings;
 import dev.gangway.connector.ssh.SshTunnelServer;
 import dev.gangway.connector.tunnel.TunnelDirectory;
@@ -60,7 +62,8 @@ public class GangwayResourceAdapter implements ResourceAdapter {
             + "Empty: gangway/ssh_host_key in the server's data directory")
     private String hostKeyFile = "";
 
-    @ConfigProperty(defaultValue = "open", description = "Which SSH keys may open tunnels: open (any key) or authorized-keys")
+    @ConfigProperty(defaultValue = "open", description = "Which SSH keys may open tunnels: open (any key), authorized-keys, "
+            + "or sso (keys registered by people signed in through the identity provider)")
     private String authMode = "open";
 
     @ConfigProperty(description = "OpenSSH authorized_keys file for authMode authorized-keys; reloaded when it changes")
@@ -102,6 +105,13 @@ public class GangwayResourceAdapter implements ResourceAdapter {
             + "before it is closed; 0 for never")
     private Integer tunnellessSessionTimeoutSeconds = 120;
 
+    @ConfigProperty(defaultValue = "10", description = "Seconds the key registry may take to decide on an SSH key in "
+            + "authMode sso; no answer in time refuses the login")
+    private Integer keyDecisionTimeoutSeconds = 10;
+
+    /** Kept across starts: the web tier registers its authority once per deployment of the WAR. */
+    private final KeyAuthorityRegistration keyAuthorities = new KeyAuthorityRegistration();
+
     private volatile Running running;
 
     /** What exists only while the adapter is started; replaced as a whole so readers see all of it or none. */
@@ -113,7 +123,14 @@ public class GangwayResourceAdapter implements ResourceAdapter {
         SshSettings settings = sshSettings();
         GatewaySettings gateway = gatewaySettings(settings);
         TunnelRegistry registry = new TunnelRegistry(settings.baseUrl(), settings.takeoverCheckTimeout());
-        SshTunnelServer server = new SshTunnelServer(settings, registry);
+        KeyAuthorityGate gate;
+        try {
+            gate = new KeyAuthorityGate(keyAuthorities,
+                    Duration.ofSeconds(positive("keyDecisionTimeoutSeconds", keyDecisionTimeoutSeconds)));
+        } catch (IllegalArgumentException e) {
+            throw ConnectorLogger.LOG.invalidSetting(e.getMessage(), e);
+        }
+        SshTunnelServer server = new SshTunnelServer(settings, registry, gate);
         try {
             server.start();
         } catch (IOException | RuntimeException e) {
@@ -150,7 +167,12 @@ public class GangwayResourceAdapter implements ResourceAdapter {
         return started().gatewaySettings();
     }
 
-    /** The running SSH server (tests read its bound port). */
+    /** Where the web tier registers its key authority; usable whether or not the adapter is started. */
+    public KeyAuthorityRegistration keyAuthorities() {
+        return keyAuthorities;
+    }
+
+    /** The running SSH server (tests read its bound port; revocations go through it). */
     public SshTunnelServer sshServer() {
         return started().server();
     }
@@ -281,6 +303,8 @@ public class GangwayResourceAdapter implements ResourceAdapter {
     public void setMaxRequestTimeSeconds(Integer v) { this.maxRequestTimeSeconds = v; }
     public Integer getTunnellessSessionTimeoutSeconds() { return tunnellessSessionTimeoutSeconds; }
     public void setTunnellessSessionTimeoutSeconds(Integer v) { this.tunnellessSessionTimeoutSeconds = v; }
+    public Integer getKeyDecisionTimeoutSeconds() { return keyDecisionTimeoutSeconds; }
+    public void setKeyDecisionTimeoutSeconds(Integer v) { this.keyDecisionTimeoutSeconds = v; }
 
     // The JCA spec asks a resource adapter JavaBean for equals/hashCode; one adapter instance exists per
     // deployment and its identity is what the container compares, so identity semantics are the honest ones.

@@ -27,6 +27,7 @@ import dev.gangway.connector.api.TunnelAccess;
 import dev.gangway.connector.api.TunnelConnection;
 import dev.gangway.connector.api.TunnelConnectionFactory;
 import dev.gangway.connector.api.TunnelException;
+import dev.gangway.connector.api.KeyAuthority;
 import dev.gangway.connector.api.TunnelInfo;
 
 /**
@@ -75,7 +76,34 @@ final class SocketTunnelFactory implements TunnelConnectionFactory {
 
     private TunnelInfo info(String key) {
         return new TunnelInfo(key, "abc12345", "env", "/" + key, access.get(key), null, injections.get(key),
-                "http://" + key + ".gw.test/", Instant.now());
+                "http://" + key + ".gw.test/", Instant.now(), "SHA256:socket-tunnel-factory", null);
+    }
+
+    @Override
+    public List<TunnelInfo> tunnels() {
+        return backends.keySet().stream().map(this::info).toList();
+    }
+
+    // Key authorities and revocation belong to the SSH side, which these stream tests replace with plain sockets.
+
+    @Override
+    public void useKeyAuthority(KeyAuthority authority) {
+        throw new UnsupportedOperationException("no SSH logins in the socket test factory");
+    }
+
+    @Override
+    public void clearKeyAuthority(KeyAuthority authority) {
+        throw new UnsupportedOperationException("no SSH logins in the socket test factory");
+    }
+
+    @Override
+    public int disconnectKey(String fingerprint, String reason) {
+        throw new UnsupportedOperationException("no SSH logins in the socket test factory");
+    }
+
+    @Override
+    public int disconnectOwner(String subject, String reason) {
+        throw new UnsupportedOperationException("no SSH logins in the socket test factory");
     }
 
     @Override

@@ -61,8 +61,8 @@ final class GatewayStatisticsPlugin implements StatisticsPlugin {
         m.put(BYTES_FROM_SERVICES, new Metric(long.class,
                 "Bytes received through tunnels from the services (response heads and bodies) since the adapter started"));
         m.put(TUNNEL_LIST, new Metric(String.class, "Every tunnel now, as a JSON array sorted by key: key, clientId, "
-                + "envId, access, url, openedAt, activeStreams, openChannels, streams, channelsOpened, bytesToService, "
-                + "bytesFromService"));
+                + "envId, keyFingerprint, owner and ownerSubject (authMode sso only), access, url, openedAt, activeStreams, "
+                + "openChannels, streams, channelsOpened, bytesToService, bytesFromService"));
         return m;
     }
 

@@ -1,6 +1,7 @@
 package dev.gangway.connector.outbound;
 
 import dev.gangway.connector.api.GatewaySettings;
+import dev.gangway.connector.api.KeyAuthority;
 import dev.gangway.connector.api.TunnelConnection;
 import dev.gangway.connector.api.TunnelConnectionFactory;
 import dev.gangway.connector.api.TunnelException;
@@ -12,6 +13,7 @@ import jakarta.resource.spi.ConnectionManager;
 
 import javax.naming.Reference;
 import java.io.Serializable;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -74,6 +76,31 @@ public class TunnelConnectionFactoryImpl implements TunnelConnectionFactory, Ser
     @Override
     public GatewaySettings settings() {
         return managedConnectionFactory.adapter().gatewaySettings();
+    }
+
+    @Override
+    public void useKeyAuthority(KeyAuthority authority) {
+        managedConnectionFactory.adapter().keyAuthorities().use(authority);
+    }
+
+    @Override
+    public void clearKeyAuthority(KeyAuthority authority) {
+        managedConnectionFactory.adapter().keyAuthorities().clear(authority);
+    }
+
+    @Override
+    public int disconnectKey(String fingerprint, String reason) {
+        return managedConnectionFactory.adapter().sshServer().disconnectKey(fingerprint, reason);
+    }
+
+    @Override
+    public int disconnectOwner(String subject, String reason) {
+        return managedConnectionFactory.adapter().sshServer().disconnectOwner(subject, reason);
+    }
+
+    @Override
+    public List<TunnelInfo> tunnels() {
+        return managedConnectionFactory.directory().all().stream().map(Tunnel::info).toList();
     }
 
     private static String normalize(String key) {

@@ -7,7 +7,12 @@ public enum AuthMode {
     /** Any key, as Preevy's public server does; the key still identifies the client (clientId). */
     OPEN("open"),
     /** Keys listed in an OpenSSH authorized_keys file, reloaded when the file changes. */
-    AUTHORIZED_KEYS("authorized-keys");
+    AUTHORIZED_KEYS("authorized-keys"),
+    /**
+     * Keys a {@link dev.gangway.connector.api.KeyAuthority} accepts: in Gangway, keys registered by a person who
+     * signed in through the corporate identity provider. Each session then carries its key's owner.
+     */
+    SSO("sso");
 
     private final String configValue;
 
@@ -27,6 +32,6 @@ public enum AuthMode {
                 return mode;
             }
         }
-        throw new IllegalArgumentException("authMode '" + value + "' is not one of: open, authorized-keys");
+        throw new IllegalArgumentException("authMode '" + value + "' is not one of: open, authorized-keys, sso");
     }
 }

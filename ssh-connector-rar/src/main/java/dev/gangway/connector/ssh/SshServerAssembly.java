@@ -12,6 +12,7 @@ import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.UserAuthFactory;
 import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
+import org.apache.sshd.server.session.ServerConnectionServiceFactory;
 
 import java.security.KeyPair;
 import java.time.Duration;
@@ -28,8 +29,9 @@ final class SshServerAssembly {
     }
 
     static SshServer assemble(SshSettings settings, TunnelRegistry registry, KeyPair hostKey,
-                              ClientKeyAuthenticator authenticator, ExecCommands commands,
-                              ScheduledExecutorService timer, Factory<CloseableExecutorService> ioExecutors) {
+                              ClientKeyAuthenticator authenticator, KeyAuthorityGate gate, LiveSessions live,
+                              ExecCommands commands, ScheduledExecutorService timer,
+                              Factory<CloseableExecutorService> ioExecutors) {
         SshServer server = SshServer.setUpDefaultServer();
         server.setHost(settings.bindAddress());
         server.setPort(settings.port());
@@ -38,7 +40,13 @@ final class SshServerAssembly {
         server.setCipherFactories(SshAlgorithms.ciphers(settings.ciphers()));
 
         // Public key only: the only method advertised, the only authenticator set.
-        server.setUserAuthFactories(List.<UserAuthFactory>of(UserAuthPublicKeyFactory.INSTANCE));
+        server.setUserAuthFactories(List.<UserAuthFactory>of(settings.authMode() == AuthMode.SSO
+                ? KeyAuthorityUserAuth.factory(gate) : UserAuthPublicKeyFactory.INSTANCE));
+        if (settings.authMode() == AuthMode.SSO) {
+            // Key decisions arrive after the request was processed; MINA's own service cannot take them for public keys.
+            server.setServiceFactories(List.of(KeyAuthorityUserAuthService.FACTORY,
+                    ServerConnectionServiceFactory.INSTANCE));
+        }
         server.setPublickeyAuthenticator(authenticator);
         server.setPasswordAuthenticator(null);
         server.setKeyboardInteractiveAuthenticator(null);
@@ -56,7 +64,7 @@ final class SshServerAssembly {
         server.setGlobalRequestHandlers(List.<RequestHandler<ConnectionService>>of(
                 new GlobalRequestHandler(new ForwardRequests(registry))));
 
-        server.addSessionListener(new TunnelSessions(registry, timer, settings));
+        server.addSessionListener(new TunnelSessions(registry, timer, settings, live));
 
         // Each proxied request is a few small packets; Nagle would delay them (PROTOCOL.md: Preevy stalls ~44 ms).
         CoreModuleProperties.TCP_NODELAY.set(server, true);

@@ -37,14 +37,33 @@ public final class SshTunnelServer {
 
     private final SshSettings settings;
     private final TunnelRegistry registry;
+    private final KeyAuthorityGate keyAuthority;
+    private final LiveSessions sessions;
 
     private SshServer server;
     private ScheduledExecutorService timer;
     private final List<ExecutorService> ioPools = new CopyOnWriteArrayList<>();
 
+    /** A server with no key authority: for the modes that need none (authMode sso then refuses every key). */
     public SshTunnelServer(SshSettings settings, TunnelRegistry registry) {
+        this(settings, registry, new KeyAuthorityGate(new KeyAuthorityRegistration(), KeyAuthorityGate.DEFAULT_TIMEOUT));
+    }
+
+    public SshTunnelServer(SshSettings settings, TunnelRegistry registry, KeyAuthorityGate keyAuthority) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.registry = Objects.requireNonNull(registry, "registry");
+        this.keyAuthority = Objects.requireNonNull(keyAuthority, "keyAuthority");
+        this.sessions = new LiveSessions(keyAuthority.timeout());
+    }
+
+    /** Revokes every connection logged in with this key ({@code SHA256:…}); see {@link TunnelSession#revoke}. */
+    public int disconnectKey(String fingerprint, String reason) {
+        return sessions.revokeKey(Objects.requireNonNull(fingerprint, "fingerprint"), reason);
+    }
+
+    /** Revokes every connection whose key belongs to the owner with this subject. */
+    public int disconnectOwner(String subject, String reason) {
+        return sessions.revokeOwner(Objects.requireNonNull(subject, "subject"), reason);
     }
 
     public TunnelRegistry registry() {
@@ -72,8 +91,8 @@ public final class SshTunnelServer {
             ExecCommands commands = new ExecCommands(registry, settings.baseUrl(), settings.takeoverCheckTimeout(),
                     JsonProvider.provider());
             timer = Executors.newSingleThreadScheduledExecutor(named("gangway-ssh-timer"));
-            server = SshServerAssembly.assemble(settings, registry, hostKey, authenticator, commands, timer,
-                    ioPoolFactory());
+            server = SshServerAssembly.assemble(settings, registry, hostKey, authenticator, keyAuthority, sessions,
+                    commands, timer, ioPoolFactory());
             server.start();
             SshLogger.LOG.started(settings.bindAddress(), server.getPort(), HostKeys.type(hostKey),
                     HostKeys.fingerprint(hostKey), settings.authMode().configValue());

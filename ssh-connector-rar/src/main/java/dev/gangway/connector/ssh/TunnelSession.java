@@ -1,5 +1,6 @@
 package dev.gangway.connector.ssh;
 
+import dev.gangway.connector.api.KeyOwner;
 import dev.gangway.connector.api.TunnelException;
 import dev.gangway.connector.stats.TunnelStatistics;
 import dev.gangway.connector.tunnel.TunnelOwner;
@@ -36,17 +37,21 @@ final class TunnelSession implements TunnelOwner {
     private final Session session;
     private final String clientId;
     private final String envId;
+    private final SessionKey key;
+    private final TunnelRegistry registry;
     private final ScheduledExecutorService timer;
     private final GlobalReplyQueue replies;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final KeepaliveMonitor keepalive;
     private final TunnellessSessionTimeout tunnelless;
 
-    TunnelSession(Session session, String clientId, String envId, ScheduledExecutorService timer,
+    TunnelSession(Session session, String clientId, String envId, SessionKey key, ScheduledExecutorService timer,
                   SshSettings settings, TunnelRegistry registry) {
         this.session = session;
         this.clientId = clientId;
         this.envId = envId;
+        this.key = key;
+        this.registry = registry;
         this.timer = timer;
         this.replies = new GlobalReplyQueue(session, () -> clientId);
         this.keepalive = new KeepaliveMonitor(this, timer, settings.keepaliveInterval(), settings.keepaliveMaxMissed());
@@ -87,6 +92,40 @@ final class TunnelSession implements TunnelOwner {
     @Override
     public String envId() {
         return envId;
+    }
+
+    SessionKey key() {
+        return key;
+    }
+
+    @Override
+    public String keyFingerprint() {
+        return key.fingerprint();
+    }
+
+    @Override
+    public KeyOwner keyOwner() {
+        return key.owner();
+    }
+
+    /**
+     * Ends the connection because its key was revoked (or its owner lost access): the tunnels leave the registry
+     * before this returns, so no visitor reaches them any more, and the client gets an SSH disconnect message naming
+     * {@code reason}. MINA closes the connection once the message is written, or after its disconnect timeout if the
+     * peer does not take it.
+     */
+    void revoke(String reason) {
+        int tunnels = registry.tunnelsOf(this).size();
+        markClosed();
+        registry.unregisterAll(this);
+        KeyAuthLogger.LOG.disconnected(clientId, envId, key.fingerprint(),
+                key.owner() == null ? "-" : key.owner().displayName() + " (" + key.owner().subject() + ")",
+                tunnels, reason);
+        try {
+            session.disconnect(SshConstants.SSH2_DISCONNECT_BY_APPLICATION, reason);
+        } catch (IOException | RuntimeException e) {
+            session.close(true); // the message could not be sent: the connection goes without it
+        }
     }
 
     @Override

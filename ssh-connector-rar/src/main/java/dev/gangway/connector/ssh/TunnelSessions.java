@@ -24,11 +24,13 @@ final class TunnelSessions implements SessionListener {
     private final TunnelRegistry registry;
     private final ScheduledExecutorService timer;
     private final SshSettings settings;
+    private final LiveSessions live;
 
-    TunnelSessions(TunnelRegistry registry, ScheduledExecutorService timer, SshSettings settings) {
+    TunnelSessions(TunnelRegistry registry, ScheduledExecutorService timer, SshSettings settings, LiveSessions live) {
         this.registry = registry;
         this.timer = timer;
         this.settings = settings;
+        this.live = live;
     }
 
     @Override
@@ -42,18 +44,32 @@ final class TunnelSessions implements SessionListener {
         if (event != Event.Authenticated || TunnelSession.of(session) != null) {
             return;
         }
-        // The key whose signature MINA verified; the authenticator itself also sees unsigned key queries.
-        List<PublicKey> verified = session.getAttribute(UserAuthPublicKey.AUTHENTICATED_KEYS);
-        if (verified == null || verified.isEmpty()) {
-            session.close(true); // authenticated without a verified key: only public keys are accepted
+        SessionKey key = sessionKey(session);
+        if (key == null) {
+            session.close(true); // authenticated without a verified (and, in sso, decided) key: never let it in
             return;
         }
-        PublicKey key = verified.get(verified.size() - 1);
-        TunnelSession owner = new TunnelSession(session, ClientIds.fromPublicKey(key), session.getUsername(), timer,
-                settings, registry);
+        TunnelSession owner = new TunnelSession(session, ClientIds.fromPublicKey(key.key()), session.getUsername(), key,
+                timer, settings, registry);
         owner.attach();
-        SshLogger.CLIENT.clientAuthenticated(owner.clientId(), owner.envId(),
-                String.valueOf(session.getIoSession().getRemoteAddress()));
+        String remote = String.valueOf(session.getIoSession().getRemoteAddress());
+        if (key.owner() != null) {
+            KeyAuthLogger.LOG.loggedIn(owner.clientId(), owner.envId(), remote, key.fingerprint(),
+                    key.owner().displayName(), key.owner().subject());
+        } else {
+            SshLogger.CLIENT.clientAuthenticated(owner.clientId(), owner.envId(), remote);
+        }
+        live.add(owner);
+    }
+
+    /** The key the session logged in with; in sso only one the key authority allowed. */
+    private SessionKey sessionKey(Session session) {
+        if (settings.authMode() == AuthMode.SSO) {
+            return session.getAttribute(SessionKey.ACCEPTED);
+        }
+        // The key whose signature MINA verified; the authenticator itself also sees unsigned key queries.
+        List<PublicKey> verified = session.getAttribute(UserAuthPublicKey.AUTHENTICATED_KEYS);
+        return verified == null || verified.isEmpty() ? null : SessionKey.unowned(verified.get(verified.size() - 1));
     }
 
     /** Called by MINA as the session starts closing (before its channels are closed). */
@@ -66,6 +82,7 @@ final class TunnelSessions implements SessionListener {
         if (owner == null) {
             return;
         }
+        live.remove(owner);
         owner.markClosed();
         int tunnels = registry.tunnelsOf(owner).size();
         registry.unregisterAll(owner);

@@ -10,8 +10,10 @@ import java.util.Locale;
 
 /**
  * The per-tunnel view as one JSON array, one object per live tunnel, sorted by key:
- * {@code [{"key":…,"clientId":…,"envId":…,"access":"public","url":…,"openedAt":"2025-…Z","activeStreams":0,
- * "openChannels":1,"streams":12,"channelsOpened":1,"bytesToService":…,"bytesFromService":…}]}.
+ * {@code [{"key":…,"clientId":…,"envId":…,"keyFingerprint":"SHA256:…","owner":"jdoe","ownerSubject":"f81d…",
+ * "access":"public","url":…,"openedAt":"2025-…Z","activeStreams":0,
+ * "openChannels":1,"streams":12,"channelsOpened":1,"bytesToService":…,"bytesFromService":…}]}. {@code owner} (the
+ * display name) and {@code ownerSubject} are {@code null} unless authMode is {@code sso}.
  *
  * <p>A string because WildFly's statistics resources take numbers and strings only, with a name set fixed when the
  * deployment starts, so tunnels (which come and go) cannot each be a management resource without a subsystem
@@ -31,7 +33,7 @@ public final class TunnelTable {
     public static String json(Collection<Row> rows) {
         List<Row> sorted = new ArrayList<>(rows);
         sorted.sort(Comparator.comparing(row -> row.info().key()));
-        StringBuilder out = new StringBuilder(64 + 320 * sorted.size()).append('[');
+        StringBuilder out = new StringBuilder(64 + 480 * sorted.size()).append('[');
         for (Row row : sorted) {
             if (out.length() > 1) {
                 out.append(',');
@@ -42,6 +44,9 @@ public final class TunnelTable {
             string(out, "key", info.key()).append(',');
             string(out, "clientId", info.clientId()).append(',');
             string(out, "envId", info.envId()).append(',');
+            string(out, "keyFingerprint", info.keyFingerprint()).append(',');
+            string(out, "owner", info.owner() == null ? null : info.owner().displayName()).append(',');
+            string(out, "ownerSubject", info.owner() == null ? null : info.owner().subject()).append(',');
             string(out, "access", info.access().name().toLowerCase(Locale.ROOT)).append(',');
             string(out, "url", info.url()).append(',');
             string(out, "openedAt", info.openedAt().toString()).append(',');

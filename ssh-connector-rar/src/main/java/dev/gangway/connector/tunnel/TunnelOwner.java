@@ -1,5 +1,6 @@
 package dev.gangway.connector.tunnel;
 
+import dev.gangway.connector.api.KeyOwner;
 import dev.gangway.connector.api.TunnelException;
 import dev.gangway.connector.stats.TunnelStatistics;
 
@@ -21,6 +22,12 @@ public interface TunnelOwner {
 
     /** The SSH user name the client logged in with: a label only. */
     String envId();
+
+    /** The fingerprint of the key the connection logged in with, {@code SHA256:…} as {@code ssh-keygen -l} prints it. */
+    String keyFingerprint();
+
+    /** Whom that key belongs to in authMode {@code sso}; {@code null} in the other modes. */
+    KeyOwner keyOwner();
 
     boolean isOpen();
 

@@ -320,7 +320,8 @@ public final class TunnelRegistry implements TunnelDirectory {
     /** Caller holds {@link #lock}; the owner has a state (its claim is pending). */
     private RegisteredTunnel install(TunnelOwner owner, TunnelRequest request, String key) {
         TunnelInfo info = new TunnelInfo(key, owner.clientId(), owner.envId(), request.requestString(),
-                request.access(), request.metaJson(), request.injectJson(), urlOf(key), Instant.now());
+                request.access(), request.metaJson(), request.injectJson(), urlOf(key), Instant.now(),
+                owner.keyFingerprint(), owner.keyOwner());
         RegisteredTunnel tunnel = new RegisteredTunnel(owner, request, info, statistics.newTunnel());
         byKey.put(key, tunnel);
         owners.get(owner).held.put(key, tunnel);

@@ -37,24 +37,18 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class OpenSshClientTest {
 
-    private static final Path SSH = Path.of("/usr/bin/ssh");
-    private static final Path SSH_KEYGEN = Path.of("/usr/bin/ssh-keygen");
-
     @TempDir
     Path dir;
 
     private SshTunnelServer server;
     private Path identity;
     private String clientId;
-    private final List<Process> processes = new ArrayList<>();
+    private final OpenSsh openSsh = new OpenSsh();
 
     @BeforeEach
     void start() throws Exception {
-        assumeTrue(Files.isExecutable(SSH) && Files.isExecutable(SSH_KEYGEN), "OpenSSH client not installed");
-        identity = dir.resolve("id_ed25519");
-        Process keygen = new ProcessBuilder(SSH_KEYGEN.toString(), "-q", "-t", "ed25519", "-N", "", "-f",
-                identity.toString()).redirectErrorStream(true).start();
-        assertEquals(0, keygen.waitFor());
+        assumeTrue(OpenSsh.installed(), "OpenSSH client not installed");
+        identity = OpenSsh.keygen(dir.resolve("id_ed25519"));
         String blob = Files.readString(Path.of(identity + ".pub")).trim().split("\\s+")[1];
         clientId = ClientIds.fromKeyBlob(Base64.getDecoder().decode(blob));
         server = TestSsh.start(TestSsh.settings(dir, AuthMode.OPEN, null));
@@ -62,7 +56,7 @@ class OpenSshClientTest {
 
     @AfterEach
     void stop() {
-        processes.forEach(Process::destroyForcibly);
+        openSsh.close();
         if (server != null) {
             server.stop();
         }
@@ -74,14 +68,7 @@ class OpenSshClientTest {
             Process ssh = ssh("-o", "ServerAliveInterval=1", "-o", "SetEnv=FOO=bar",
                     "-R", "/myapp#access=public:127.0.0.1:" + echo.port(),
                     "-R", "named:80:127.0.0.1:" + echo.port(), "hello");
-            BufferedReader out = new BufferedReader(new InputStreamReader(ssh.getInputStream(), StandardCharsets.UTF_8));
-            String line = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return out.readLine();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }).get(20, TimeUnit.SECONDS);
+            String line = OpenSsh.firstLine(ssh);
             JsonObject hello = Json.createReader(new StringReader(line)).readObject();
             assertEquals(clientId, hello.getString("clientId"));
             String key = TunnelKeys.key("myapp", clientId);
@@ -180,22 +167,11 @@ class OpenSshClientTest {
     }
 
     private Process ssh(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(SSH.toString(), "-F", "/dev/null", "-i", identity.toString(),
-                "-o", "IdentitiesOnly=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
-                "-o", "BatchMode=yes", "-o", "LogLevel=ERROR", "-o", "ExitOnForwardFailure=yes",
-                "-p", Integer.toString(server.port()), "-l", "env1"));
-        List<String> rest = new ArrayList<>(List.of(args));
-        int commandAt = rest.isEmpty() || rest.get(rest.size() - 1).startsWith("-") ? rest.size() : rest.size() - 1;
-        command.addAll(rest.subList(0, commandAt));
-        command.add("127.0.0.1");
-        command.addAll(rest.subList(commandAt, rest.size()));
-        Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start();
-        processes.add(process);
-        return process;
+        return openSsh.ssh(server.port(), identity, args);
     }
 
     private static String stderr(Process process) throws Exception {
-        return process.isAlive() ? "" : new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        return OpenSsh.stderr(process);
     }
 
     private static String roundTrip(Tunnel tunnel, String text) throws Exception {

@@ -1,5 +1,6 @@
 package dev.gangway.connector.stats;
 
+import dev.gangway.connector.api.KeyOwner;
 import dev.gangway.connector.api.TunnelAccess;
 import dev.gangway.connector.api.TunnelInfo;
 import jakarta.json.Json;
@@ -12,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TunnelTableTest {
 
@@ -28,16 +30,21 @@ class TunnelTableTest {
         TunnelStatistics api = gateway.newTunnel();
 
         JsonArray rows = parse(TunnelTable.json(List.of(
-                new TunnelTable.Row(info("web-abcdefgh", "alice", TunnelAccess.PUBLIC), web),
-                new TunnelTable.Row(info("api-abcdefgh", "bob", TunnelAccess.PRIVATE), api))));
+                new TunnelTable.Row(info("web-abcdefgh", "alice", TunnelAccess.PUBLIC, ALICE), web),
+                new TunnelTable.Row(info("api-abcdefgh", "bob", TunnelAccess.PRIVATE, null), api))));
 
         assertEquals(2, rows.size());
         assertEquals("api-abcdefgh", rows.getJsonObject(0).getString("key"));
         assertEquals("private", rows.getJsonObject(0).getString("access"));
+        assertTrue(rows.getJsonObject(0).isNull("owner"), "no owner outside authMode sso");
+        assertTrue(rows.getJsonObject(0).isNull("ownerSubject"));
         JsonObject row = rows.getJsonObject(1);
         assertEquals("web-abcdefgh", row.getString("key"));
         assertEquals("abcdefgh", row.getString("clientId"));
         assertEquals("alice", row.getString("envId"));
+        assertEquals(FINGERPRINT, row.getString("keyFingerprint"));
+        assertEquals("Alice Doe", row.getString("owner"));
+        assertEquals("sub-alice", row.getString("ownerSubject"));
         assertEquals("public", row.getString("access"));
         assertEquals("http://web-abcdefgh.localhost:8080/", row.getString("url"));
         assertEquals("2025-01-02T03:04:05Z", row.getString("openedAt"));
@@ -54,7 +61,7 @@ class TunnelTableTest {
         String envId = "a\"b\\c\nd\te\u0001f\u00e9";
 
         JsonArray rows = parse(TunnelTable.json(List.of(
-                new TunnelTable.Row(info("x-abcdefgh", envId, TunnelAccess.PUBLIC), gateway.newTunnel()))));
+                new TunnelTable.Row(info("x-abcdefgh", envId, TunnelAccess.PUBLIC, null), gateway.newTunnel()))));
 
         assertEquals(envId, rows.getJsonObject(0).getString("envId"));
     }
@@ -64,9 +71,12 @@ class TunnelTableTest {
         assertEquals("[]", TunnelTable.json(List.of()));
     }
 
-    private static TunnelInfo info(String key, String envId, TunnelAccess access) {
+    private static final String FINGERPRINT = "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s";
+    private static final KeyOwner ALICE = new KeyOwner("sub-alice", "Alice Doe", "alice@example.com", List.of("devs"));
+
+    private static TunnelInfo info(String key, String envId, TunnelAccess access, KeyOwner owner) {
         return new TunnelInfo(key, "abcdefgh", envId, "/" + key, access, null, null,
-                "http://" + key + ".localhost:8080/", Instant.parse("2025-01-02T03:04:05Z"));
+                "http://" + key + ".localhost:8080/", Instant.parse("2025-01-02T03:04:05Z"), FINGERPRINT, owner);
     }
 
     private static JsonArray parse(String json) {

@@ -1,5 +1,6 @@
 package dev.gangway.connector.tunnel;
 
+import dev.gangway.connector.api.KeyOwner;
 import dev.gangway.connector.api.TunnelException;
 import dev.gangway.connector.stats.TunnelStatistics;
 
@@ -60,6 +61,16 @@ final class FakeOwner implements TunnelOwner {
     @Override
     public String envId() {
         return envId;
+    }
+
+    @Override
+    public String keyFingerprint() {
+        return "SHA256:fake-" + clientId;
+    }
+
+    @Override
+    public KeyOwner keyOwner() {
+        return null;
     }
 
     @Override

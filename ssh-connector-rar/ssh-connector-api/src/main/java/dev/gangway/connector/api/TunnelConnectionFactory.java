@@ -1,5 +1,6 @@
 package dev.gangway.connector.api;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -29,4 +30,31 @@ public interface TunnelConnectionFactory {
 
     /** The gateway-wide settings the web tier needs (base URL, trusted proxies), as the operator configured them. */
     GatewaySettings settings();
+
+    /**
+     * Makes {@code authority} decide SSH logins in authMode {@code sso}, replacing any registered before. The web tier
+     * calls it when it is deployed. In the other modes it is kept but not asked.
+     */
+    void useKeyAuthority(KeyAuthority authority);
+
+    /**
+     * Unregisters {@code authority} if it is the one registered (an older deployment's late clear must not remove a
+     * newer one's). From then on, in authMode {@code sso}, every login is refused until another is registered.
+     */
+    void clearKeyAuthority(KeyAuthority authority);
+
+    /**
+     * Closes every SSH connection logged in with this key (and so its tunnels and visitor streams) with an SSH
+     * disconnect message carrying {@code reason}; its tunnels are gone from the registry when this returns.
+     *
+     * @param fingerprint {@code SHA256:…} as {@code ssh-keygen -l} prints it
+     * @return how many connections were closed
+     */
+    int disconnectKey(String fingerprint, String reason);
+
+    /** As {@link #disconnectKey}, for every connection whose key belongs to the owner with this subject. */
+    int disconnectOwner(String subject, String reason);
+
+    /** A snapshot of every live tunnel. */
+    List<TunnelInfo> tunnels();
 }

@@ -8,18 +8,21 @@ import java.util.Objects;
  * What the registry knows of one live tunnel. Immutable and serializable, so that it can later live in a clustered
  * cache.
  *
- * @param key           the DNS label, {@code <part>-<clientId>}
- * @param clientId      derived from the owner's SSH public key
- * @param envId         the SSH user name the client logged in with (a label only)
- * @param requestString the string the client registered the forward with, {@code #…} parameters included
- * @param access        public or private
- * @param metaJson      the {@code meta=} JSON object as sent (decoded), or {@code null}
- * @param injectJson    the {@code inject=} JSON array as sent (decoded), or {@code null}
- * @param url           the tunnel's public URL
- * @param openedAt      when the forward was accepted
+ * @param key            the DNS label, {@code <part>-<clientId>}
+ * @param clientId       derived from the owner's SSH public key
+ * @param envId          the SSH user name the client logged in with (a label only)
+ * @param requestString  the string the client registered the forward with, {@code #…} parameters included
+ * @param access         public or private
+ * @param metaJson       the {@code meta=} JSON object as sent (decoded), or {@code null}
+ * @param injectJson     the {@code inject=} JSON array as sent (decoded), or {@code null}
+ * @param url            the tunnel's public URL
+ * @param openedAt       when the forward was accepted
+ * @param keyFingerprint the SSH key the connection logged in with, {@code SHA256:…} as {@code ssh-keygen -l} prints it
+ * @param owner          whom that key belongs to in authMode {@code sso}; {@code null} in the other modes
  */
 public record TunnelInfo(String key, String clientId, String envId, String requestString, TunnelAccess access,
-                         String metaJson, String injectJson, String url, Instant openedAt) implements Serializable {
+                         String metaJson, String injectJson, String url, Instant openedAt, String keyFingerprint,
+                         KeyOwner owner) implements Serializable {
 
     public TunnelInfo {
         Objects.requireNonNull(key, "key");
@@ -28,5 +31,6 @@ public record TunnelInfo(String key, String clientId, String envId, String reque
         Objects.requireNonNull(access, "access");
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(openedAt, "openedAt");
+        Objects.requireNonNull(keyFingerprint, "keyFingerprint");
     }
 }
