@@ -75,7 +75,7 @@ final class HttpsPassThrough {
                     writeHeader(header);
                 } else {
                     new SplicePump(visitor, backend, hello, HttpsPassThrough.this).start();
-                    new SplicePump(backend, visitor, context.buffers().acquire(), HttpsPassThrough.this).start();
+                    new SplicePump(backend, visitor, context.buffers().acquire().flip(), HttpsPassThrough.this).start();
                 }
             }
 

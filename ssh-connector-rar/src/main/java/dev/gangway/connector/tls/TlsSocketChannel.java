@@ -49,7 +49,8 @@ public final class TlsSocketChannel extends AsynchronousSocketChannel {
     // Reading side: only touched by the one outstanding read.
     private ByteBuffer netIn;  // ciphertext received, read mode
     private ByteBuffer appIn;  // plaintext unwrapped, not yet delivered, read mode
-    private boolean inboundDone;
+    private boolean inboundDone; // close_notify received: nothing more will come
+    private boolean rawEof;      // the socket ended: what netIn still holds is all that will come
     private final AtomicBoolean readPending = new AtomicBoolean();
 
     // Writing side: guarded by outLock; raw writes are issued outside it.
@@ -110,7 +111,7 @@ public final class TlsSocketChannel extends AsynchronousSocketChannel {
         }
         if (delivered > 0 || !dst.hasRemaining()) {
             readCompleted(delivered, attachment, handler);
-        } else if (inboundDone) {
+        } else if (inboundDone || rawEof) {
             readCompleted(-1, attachment, handler);
         } else {
             netIn.compact();
@@ -121,8 +122,9 @@ public final class TlsSocketChannel extends AsynchronousSocketChannel {
                         netIn.flip();
                         if (n < 0) {
                             // The peer went without close_notify. SSH carries its own integrity and end of
-                            // session, so the truncation is an end of stream here, not an attack.
-                            inboundDone = true;
+                            // session, so the truncation is an end of stream here, not an attack; whole records
+                            // still in netIn are delivered first.
+                            rawEof = true;
                         }
                         produce(dst, timeout, unit, att, handler);
                     }
