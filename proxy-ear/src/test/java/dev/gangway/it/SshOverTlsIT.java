@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -42,6 +43,11 @@ class SshOverTlsIT {
     @Deployment(testable = false)
     static EnterpriseArchive ear() {
         return GangwayDeployment.ear();
+    }
+
+    @BeforeAll
+    static void certificateMade() throws Exception {
+        TlsClients.ensureCertificate();
     }
 
     @Test

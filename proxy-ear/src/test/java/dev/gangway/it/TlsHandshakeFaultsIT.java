@@ -19,6 +19,7 @@ import java.util.Random;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -44,6 +45,12 @@ class TlsHandshakeFaultsIT {
     @Deployment(testable = false)
     static EnterpriseArchive ear() {
         return GangwayDeployment.ear();
+    }
+
+    @BeforeAll
+    static void certificateMade() throws Exception {
+        // So that no stalled SSH-over-TLS handshake below is the one that waits for the certificate to be made.
+        TlsClients.ensureCertificate();
     }
 
     /** How a connection ended: after how long, and what the server sent before closing it. */

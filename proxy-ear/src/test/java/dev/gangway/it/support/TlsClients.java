@@ -76,6 +76,15 @@ public final class TlsClients {
     }
 
     /**
+     * Makes sure the server has its certificate. On a fresh server the first handshake makes the self-signed one (a new
+     * RSA key pair: seconds on a busy machine, more than the IT server's short handshake timeout, which bounds an
+     * SSH-over-TLS handshake), so it is made here over HTTPS, where that timeout covers only the ClientHello.
+     */
+    public static void ensureCertificate() throws IOException {
+        handshake(ItServer.baseUrl().getHost(), "http/1.1");
+    }
+
+    /**
      * The bytes of a real ClientHello with this SNI and ALPN, as the JDK's TLS client would send them first: for a test
      * that sends a valid hello and then stalls.
      */
