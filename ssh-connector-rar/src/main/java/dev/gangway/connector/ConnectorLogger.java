@@ -37,6 +37,13 @@ public interface ConnectorLogger extends BasicLogger {
     @Message(id = 1004, value = "Stopping the SSH server did not finish cleanly (%s); its threads were interrupted. If it repeats, take a thread dump during undeploy and report it")
     void stopIncomplete(String reason, @Cause Throwable cause);
 
+    @Message(id = 1005, value = "Gangway SSH connector could not start its TLS front door on %s:%d: %s. Free the port or change tlsPort/tlsBindAddress (or set tlsEnabled=false), then reload")
+    ResourceAdapterInternalException cannotStartTls(String bindAddress, int port, String reason, @Cause Throwable cause);
+
+    @LogMessage(level = INFO)
+    @Message(id = 1006, value = "Gangway SSH connector started: SSH only over TLS on port %d (sshPlainEnabled=false), tunnels under %s, authentication mode %s; the SSH server itself listens on 127.0.0.1:%d only")
+    void startedWithoutPlainSsh(int tlsPort, String baseUrl, String authMode, int loopbackPort);
+
     @Message(id = 1011, value = "Gangway resource adapter is not started; check the server log for why it failed to start")
     IllegalStateException notStarted();
 }

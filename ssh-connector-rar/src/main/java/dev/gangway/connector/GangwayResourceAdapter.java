@@ -6,6 +6,10 @@ import dev.gangway.connector.ssh.KeyAuthorityGate;
 import dev.gangway.connector.ssh.KeyAuthorityRegistration;
 import dev.gangway.connector.ssh.SshSettings;
 import dev.gangway.connector.ssh.SshTunnelServer;
+import dev.gangway.connector.tls.TlsFrontDoor;
+import dev.gangway.connector.tls.TlsSettings;
+import dev.gangway.connector.tls.TlsSources;
+import dev.gangway.connector.tls.WildFlyTlsSources;
 import dev.gangway.connector.tunnel.TunnelDirectory;
 import dev.gangway.connector.tunnel.TunnelRegistry;
 import jakarta.resource.ResourceException;
@@ -33,6 +37,10 @@ import java.util.List;
  * <p>Its settings are the JavaBean properties below; the WildFly {@code resource-adapters} subsystem sets them (see
  * {@code wildfly-config}), so an operator sees and edits them in the admin console. {@link #start} validates them and
  * fails the deployment loudly on a bad value or a busy port; it never reports started when it is not.
+ *
+ * <p>With {@code tlsEnabled}, a TLS front door ({@link TlsFrontDoor}) shares one public port between HTTPS for
+ * visitors and SSH over TLS for tunnel clients; it starts after the SSH server it hands connections to and stops
+ * before it.
  *
  * <p>Threads: the SSH server creates and names its own I/O executor in {@code start()} and shuts it down in
  * {@code stop()}. The JCA {@code WorkManager} is not used for it: MINA wants an {@code ExecutorService} whose
@@ -112,16 +120,61 @@ public class GangwayResourceAdapter implements ResourceAdapter {
     /** Kept across starts: the web tier registers its authority once per deployment of the WAR. */
     private final KeyAuthorityRegistration keyAuthorities = new KeyAuthorityRegistration();
 
+    @ConfigProperty(defaultValue = "true", description = "Open the public TLS port: HTTPS for visitors and SSH over TLS "
+            + "for tunnel clients on one port, split by the TLS handshake (ALPN ssh or an SSH host name: SSH)")
+    private Boolean tlsEnabled = true;
+
+    @ConfigProperty(defaultValue = "8443", description = "TCP port of the public TLS listener (HTTPS and SSH over TLS)")
+    private Integer tlsPort = 8443;
+
+    @ConfigProperty(defaultValue = "0.0.0.0", description = "Address the TLS listener binds; 0.0.0.0 for all")
+    private String tlsBindAddress = "0.0.0.0";
+
+    @ConfigProperty(defaultValue = "gangwaySSC", description = "Name of the Elytron server-ssl-context whose certificate "
+            + "and TLS settings terminate SSH over TLS (the https listener uses it for HTTPS)")
+    private String tlsSslContext = "gangwaySSC";
+
+    @ConfigProperty(defaultValue = "gangway-https-backend", description = "Socket binding of the Undertow https-listener "
+            + "(with proxy-protocol=true) that HTTPS connections are passed to, TLS untouched")
+    private String tlsHttpsSocketBinding = "gangway-https-backend";
+
+    @ConfigProperty(description = "Comma-separated host names (TLS SNI) whose connections are SSH even without ALPN ssh, "
+            + "for clients that cannot set ALPN; empty or \",\" for none. Do not list the base host: its pages are HTTPS")
+    private String sshHostnames = "";
+
+    @ConfigProperty(defaultValue = "10", description = "Seconds a TLS connection may take to send its ClientHello and, for "
+            + "SSH over TLS, to finish the TLS handshake, before it is dropped")
+    private Integer tlsHandshakeTimeoutSeconds = 10;
+
+    @ConfigProperty(defaultValue = "true", description = "Accept plain SSH on sshPort. false: SSH only over TLS on tlsPort "
+            + "(the SSH server then listens on a random loopback port only)")
+    private Boolean sshPlainEnabled = true;
+
     private volatile Running running;
 
+    /** How the TLS front door finds the server's SSL context and https listener; tests give their own. */
+    private TlsSourcesLookup tlsSourcesLookup = WildFlyTlsSources::open;
+
     /** What exists only while the adapter is started; replaced as a whole so readers see all of it or none. */
-    private record Running(SshTunnelServer server, TunnelRegistry registry, GatewaySettings gatewaySettings) {
+    private record Running(SshTunnelServer server, TunnelRegistry registry, GatewaySettings gatewaySettings,
+                           TlsFrontDoor frontDoor, TlsSources tlsSources) {
     }
 
+    /** Opens the front door's {@link TlsSources}; fails the start with what is missing. */
+    @FunctionalInterface
+    interface TlsSourcesLookup {
+        TlsSources open(TlsSettings settings) throws ResourceAdapterInternalException;
+    }
+
+    /**
+     * Starts the SSH server, then the TLS front door that hands it connections; {@link #stop} goes in reverse. Any
+     * failure undoes what was started and fails the deployment with what to fix.
+     */
     @Override
     public void start(BootstrapContext context) throws ResourceAdapterInternalException {
         SshSettings settings = sshSettings();
         GatewaySettings gateway = gatewaySettings(settings);
+        TlsSettings tls = Boolean.TRUE.equals(tlsEnabled) ? tlsSettings() : null;
         TunnelRegistry registry = new TunnelRegistry(settings.baseUrl(), settings.takeoverCheckTimeout());
         KeyAuthorityGate gate;
         try {
@@ -137,9 +190,32 @@ public class GangwayResourceAdapter implements ResourceAdapter {
             server.stop();
             throw ConnectorLogger.LOG.cannotStart(settings.bindAddress(), settings.port(), String.valueOf(e.getMessage()), e);
         }
-        running = new Running(server, registry, gateway);
-        ConnectorLogger.LOG.started(settings.bindAddress(), server.port(), settings.baseUrl().toString(),
-                settings.authMode().configValue());
+        TlsSources sources = null;
+        TlsFrontDoor frontDoor = null;
+        if (tls != null) {
+            try {
+                sources = tlsSourcesLookup.open(tls);
+                frontDoor = new TlsFrontDoor(tls, sources, server::adopt);
+                frontDoor.start();
+            } catch (ResourceAdapterInternalException | IOException | RuntimeException e) {
+                if (sources != null) {
+                    sources.close();
+                }
+                server.stop();
+                if (e instanceof ResourceAdapterInternalException refused) {
+                    throw refused;
+                }
+                throw ConnectorLogger.LOG.cannotStartTls(tls.bindAddress(), tls.port(), String.valueOf(e.getMessage()), e);
+            }
+        }
+        running = new Running(server, registry, gateway, frontDoor, sources);
+        if (Boolean.TRUE.equals(sshPlainEnabled)) {
+            ConnectorLogger.LOG.started(settings.bindAddress(), server.port(), settings.baseUrl().toString(),
+                    settings.authMode().configValue());
+        } else {
+            ConnectorLogger.LOG.startedWithoutPlainSsh(frontDoor != null ? frontDoor.port() : -1,
+                    settings.baseUrl().toString(), settings.authMode().configValue(), server.port());
+        }
     }
 
     @Override
@@ -148,6 +224,16 @@ public class GangwayResourceAdapter implements ResourceAdapter {
         running = null;
         if (r == null) {
             return;
+        }
+        try {
+            if (r.frontDoor() != null) {
+                r.frontDoor().stop();
+            }
+            if (r.tlsSources() != null) {
+                r.tlsSources().close();
+            }
+        } catch (RuntimeException e) {
+            ConnectorLogger.LOG.stopIncomplete(String.valueOf(e.getMessage()), e);
         }
         try {
             r.server().stop();
@@ -177,6 +263,17 @@ public class GangwayResourceAdapter implements ResourceAdapter {
         return started().server();
     }
 
+    /** The TLS front door's bound port (tests); -1 when tlsEnabled is false. */
+    public int tlsPort() {
+        TlsFrontDoor frontDoor = started().frontDoor();
+        return frontDoor == null ? -1 : frontDoor.port();
+    }
+
+    /** For in-JVM tests, which have no WildFly service container. */
+    void useTlsSources(TlsSourcesLookup lookup) {
+        this.tlsSourcesLookup = lookup;
+    }
+
     private Running started() {
         Running r = running;
         if (r == null) {
@@ -195,7 +292,14 @@ public class GangwayResourceAdapter implements ResourceAdapter {
             AuthMode mode = AuthMode.parse(authMode);
             List<String> ciphers = parseList(sshCiphers);
             Path keys = authorizedKeysFile == null || authorizedKeysFile.isBlank() ? null : Path.of(authorizedKeysFile.trim());
-            return new SshSettings(require("sshBindAddress", sshBindAddress).trim(), positiveOrZero("sshPort", sshPort),
+            // With plain SSH off, MINA still needs a listener for its lifecycle: an ephemeral loopback one, which
+            // nothing outside the machine can reach; SSH then comes in only through the TLS front door.
+            boolean plain = !Boolean.FALSE.equals(sshPlainEnabled);
+            if (!plain && !Boolean.TRUE.equals(tlsEnabled)) {
+                throw new IllegalArgumentException("sshPlainEnabled=false needs tlsEnabled=true, else no client can reach SSH");
+            }
+            return new SshSettings(plain ? require("sshBindAddress", sshBindAddress).trim() : "127.0.0.1",
+                    plain ? positiveOrZero("sshPort", sshPort) : 0,
                     base, hostKeyPath(), mode, keys,
                     Duration.ofSeconds(positive("keepaliveIntervalSeconds", keepaliveIntervalSeconds)),
                     positive("keepaliveMaxMissed", keepaliveMaxMissed),
@@ -204,6 +308,18 @@ public class GangwayResourceAdapter implements ResourceAdapter {
                     ciphers.isEmpty() ? SshSettings.defaultCiphers() : ciphers,
                     Duration.ofSeconds(positiveOrZero("tunnellessSessionTimeoutSeconds", tunnellessSessionTimeoutSeconds)),
                     positive("channelWindowBytes", channelWindowBytes));
+        } catch (IllegalArgumentException e) {
+            throw ConnectorLogger.LOG.invalidSetting(e.getMessage(), e);
+        }
+    }
+
+    /** Validates the TLS front door's properties; any problem fails {@link #start}. */
+    TlsSettings tlsSettings() throws ResourceAdapterInternalException {
+        try {
+            return new TlsSettings(require("tlsBindAddress", tlsBindAddress).trim(), positiveOrZero("tlsPort", tlsPort),
+                    require("tlsSslContext", tlsSslContext).trim(),
+                    require("tlsHttpsSocketBinding", tlsHttpsSocketBinding).trim(), parseList(sshHostnames),
+                    Duration.ofSeconds(positive("tlsHandshakeTimeoutSeconds", tlsHandshakeTimeoutSeconds)));
         } catch (IllegalArgumentException e) {
             throw ConnectorLogger.LOG.invalidSetting(e.getMessage(), e);
         }
@@ -305,6 +421,22 @@ public class GangwayResourceAdapter implements ResourceAdapter {
     public void setTunnellessSessionTimeoutSeconds(Integer v) { this.tunnellessSessionTimeoutSeconds = v; }
     public Integer getKeyDecisionTimeoutSeconds() { return keyDecisionTimeoutSeconds; }
     public void setKeyDecisionTimeoutSeconds(Integer v) { this.keyDecisionTimeoutSeconds = v; }
+    public Boolean getTlsEnabled() { return tlsEnabled; }
+    public void setTlsEnabled(Boolean tlsEnabled) { this.tlsEnabled = tlsEnabled; }
+    public Integer getTlsPort() { return tlsPort; }
+    public void setTlsPort(Integer tlsPort) { this.tlsPort = tlsPort; }
+    public String getTlsBindAddress() { return tlsBindAddress; }
+    public void setTlsBindAddress(String tlsBindAddress) { this.tlsBindAddress = tlsBindAddress; }
+    public String getTlsSslContext() { return tlsSslContext; }
+    public void setTlsSslContext(String tlsSslContext) { this.tlsSslContext = tlsSslContext; }
+    public String getTlsHttpsSocketBinding() { return tlsHttpsSocketBinding; }
+    public void setTlsHttpsSocketBinding(String v) { this.tlsHttpsSocketBinding = v; }
+    public String getSshHostnames() { return sshHostnames; }
+    public void setSshHostnames(String sshHostnames) { this.sshHostnames = sshHostnames; }
+    public Integer getTlsHandshakeTimeoutSeconds() { return tlsHandshakeTimeoutSeconds; }
+    public void setTlsHandshakeTimeoutSeconds(Integer v) { this.tlsHandshakeTimeoutSeconds = v; }
+    public Boolean getSshPlainEnabled() { return sshPlainEnabled; }
+    public void setSshPlainEnabled(Boolean sshPlainEnabled) { this.sshPlainEnabled = sshPlainEnabled; }
 
     // The JCA spec asks a resource adapter JavaBean for equals/hashCode; one adapter instance exists per
     // deployment and its identity is what the container compares, so identity semantics are the honest ones.

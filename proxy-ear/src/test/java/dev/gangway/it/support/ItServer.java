@@ -2,6 +2,7 @@ package dev.gangway.it.support;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Where the IT server listens. The values come from proxy-ear/pom.xml (failsafe system properties), so the pom is
@@ -27,6 +28,21 @@ public final class ItServer {
         return Integer.getInteger("gangway.it.ssh-port", 2522);
     }
 
+    /** The public TLS port: HTTPS for visitors and SSH over TLS, told apart by the TLS ClientHello. */
+    public static int tlsPort() {
+        return Integer.getInteger("gangway.it.tls-port", 8743);
+    }
+
+    /** The host name the server takes as SSH when a TLS client names it (SNI), with or without ALPN {@code ssh}. */
+    public static String tlsSshHostname() {
+        return System.getProperty("gangway.it.tls-ssh-hostname", "ssh-over-tls.example");
+    }
+
+    /** How long the TLS port waits for a ClientHello (and, for SSH, the rest of the handshake). */
+    public static Duration tlsHandshakeTimeout() {
+        return Duration.ofSeconds(Integer.getInteger("gangway.it.tls-handshake-timeout", 3));
+    }
+
     /** The base URL the server is configured with, e.g. {@code http://localhost:8380}. */
     public static URI baseUrl() {
         return URI.create(System.getProperty("gangway.it.base-url", "http://localhost:" + httpPort()));
@@ -45,6 +61,11 @@ public final class ItServer {
     /** {@code http://localhost:<http port><path>}: the base host, where Gangway's own pages live. */
     public static URI url(String path) {
         return URI.create("http://" + HOST + ":" + httpPort() + path);
+    }
+
+    /** A tunnel's host name as an HTTPS visitor addresses it on the TLS port, {@code <key>.<base host>:<tls port>}. */
+    public static String tunnelHostOverTls(String tunnelKey) {
+        return tunnelKey + "." + baseUrl().getHost() + ":" + tlsPort();
     }
 
     /** The host name of a tunnel, {@code <key>.<base host>}, to send as the Host header. */

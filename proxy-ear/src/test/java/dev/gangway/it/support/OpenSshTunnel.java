@@ -2,6 +2,7 @@ package dev.gangway.it.support;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.jboss.dmr.ModelNode;
@@ -38,11 +39,22 @@ public final class OpenSshTunnel implements AutoCloseable {
      * {@code #access=private}.
      */
     public static OpenSshTunnel open(String name, String parameters, int port) throws Exception {
+        return open(name, parameters, port, List.of());
+    }
+
+    /**
+     * As {@link #open(String, String, int)}, with more ssh options, e.g. a {@code ProxyCommand} that reaches the
+     * server over TLS.
+     */
+    public static OpenSshTunnel open(String name, String parameters, int port, List<String> sshOptions)
+            throws Exception {
         SshKeyPair key = SshKeyPair.ed25519();
         SshProcess ssh = null;
         String request = "/" + name + parameters;
         try {
-            ssh = SshProcess.start(key, name + "-env", List.of("-R", request + ":localhost:" + port), "hello");
+            List<String> options = new ArrayList<>(sshOptions);
+            options.addAll(List.of("-R", request + ":localhost:" + port));
+            ssh = SshProcess.start(key, name + "-env", options, "hello");
             ModelNode hello = ModelNode.fromJSONString(ssh.awaitLine(HELLO_TIMEOUT));
             if (!hello.hasDefined("tunnels", request)) {
                 throw new IOException("hello does not list tunnel " + request + ": " + hello.toJSONString(true)

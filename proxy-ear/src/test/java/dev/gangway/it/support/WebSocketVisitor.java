@@ -2,6 +2,7 @@ package dev.gangway.it.support;
 
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
@@ -57,8 +58,13 @@ public final class WebSocketVisitor implements AutoCloseable {
 
     /** Opens {@code uri}, with {@code Host: <host>} unless {@code host} is null. */
     public static WebSocketVisitor connect(URI uri, String host) throws Exception {
+        return connect(Visitor.client(), uri, host);
+    }
+
+    /** As {@link #connect(URI, String)} with the given client, e.g. one with the TLS settings for {@code wss:}. */
+    public static WebSocketVisitor connect(HttpClient client, URI uri, String host) throws Exception {
         Collector collector = new Collector();
-        WebSocket.Builder builder = Visitor.client().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+        WebSocket.Builder builder = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
         if (host != null) {
             builder.header("Host", host);
         }

@@ -565,6 +565,7 @@ public final class ProxyExchange {
         UpgradeSplice splice = new UpgradeSplice(tunnel, leftover, exchange.getConnection().getByteBufferPool(),
                 ioThread, timeouts.idle(), tunnelKey);
         // Until Undertow hands over the connection the splice owns the tunnel: a visitor leaving in between closes it.
+        VisitorConnectionWatch.forget(exchange.getConnection(), visitorClosed);
         VisitorConnectionWatch.watch(exchange.getConnection(), ioThread, splice::onVisitorClosed);
         exchange.setStatusCode(101);
         if (!head.reason().isEmpty()) {

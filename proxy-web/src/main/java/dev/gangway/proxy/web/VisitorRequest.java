@@ -16,6 +16,7 @@ import dev.gangway.proxy.http.VisitorFacts;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
+import io.undertow.util.Protocols;
 
 /** Reads what the proxy needs from Undertow's view of the visitor's request. */
 final class VisitorRequest {
@@ -43,6 +44,13 @@ final class VisitorRequest {
 
     /** What the visitor's {@code Upgrade} header asks for; cheap when there is none. */
     static UpgradeRequest upgrade(HttpServerExchange exchange) {
+        if (Protocols.HTTP_2_0.equals(exchange.getProtocol())) {
+            // HTTP/2 has no Upgrade (RFC 9113 §8.6: Upgrade and Connection are connection-specific and not allowed),
+            // and Undertow's HTTP/2 connection cannot hand over a stream. Should a client send the pair anyway, the
+            // request is served as plain HTTP (both headers are hop-by-hop and go no further); a WebSocket client
+            // opens an HTTP/1.1 connection, as the server offers no extended CONNECT (RFC 8441).
+            return UpgradeRequest.of(null, null);
+        }
         var headers = exchange.getRequestHeaders();
         HeaderValues upgrade = headers.get(Headers.UPGRADE);
         if (upgrade == null) {
@@ -58,8 +66,16 @@ final class VisitorRequest {
 
     static RequestBodyFraming bodyFraming(HttpServerExchange exchange) {
         var headers = exchange.getRequestHeaders();
-        return RequestBodyFraming.of(headers.getFirst(Headers.TRANSFER_ENCODING),
-                headers.getFirst(Headers.CONTENT_LENGTH));
+        String transferEncoding = headers.getFirst(Headers.TRANSFER_ENCODING);
+        String contentLength = headers.getFirst(Headers.CONTENT_LENGTH);
+        if (transferEncoding == null && contentLength == null && Protocols.HTTP_2_0.equals(exchange.getProtocol())
+                && !exchange.isRequestComplete()) {
+            // HTTP/2 frames bodies itself (RFC 9113 §8.1): a body may come without Content-Length, as DATA frames until
+            // the stream ends, and no Transfer-Encoding is ever sent. Only a stream that ended with its HEADERS frame
+            // (Undertow has then terminated the request) surely has none; any other is chunked for the service.
+            return RequestBodyFraming.CHUNKED;
+        }
+        return RequestBodyFraming.of(transferEncoding, contentLength);
     }
 
     /**

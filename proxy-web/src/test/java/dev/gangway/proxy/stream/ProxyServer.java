@@ -6,6 +6,8 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 
+import javax.net.ssl.SSLContext;
+
 import dev.gangway.connector.api.GatewaySettings;
 import dev.gangway.proxy.web.GatewayHandler;
 import dev.gangway.proxy.web.ProxyRuntime;
@@ -22,7 +24,9 @@ final class ProxyServer implements AutoCloseable {
 
     final SocketTunnelFactory factory;
     private final Undertow undertow;
-    final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    /** HTTP/1.1 for a plain server, HTTP/2 for {@link #https()}. */
+    final HttpClient client;
+    private final String scheme;
 
     ProxyServer(List<String> trustedProxies) {
         this(new SocketTunnelFactory("http://gw.test:8080/", trustedProxies));
@@ -35,14 +39,34 @@ final class ProxyServer implements AutoCloseable {
     }
 
     private ProxyServer(SocketTunnelFactory tunnels) {
+        this(tunnels, null);
+    }
+
+    /**
+     * Over TLS with HTTP/2 offered by ALPN, as WildFly's HTTPS listener for visitors is configured
+     * ({@code enable-http2=true}); {@link #client} speaks HTTP/2 to it.
+     */
+    static ProxyServer https() {
+        return new ProxyServer(new SocketTunnelFactory("https://gw.test:8443/", List.of()), TestTls.server());
+    }
+
+    private ProxyServer(SocketTunnelFactory tunnels, SSLContext tls) {
         factory = tunnels;
+        scheme = tls == null ? "http" : "https";
+        client = tls == null ? HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                : HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(TestTls.client()).build();
         ProxyRuntime runtime = ProxyRuntime.create(factory);
         GatewayHandler handler = new GatewayHandler(exchange -> {
             exchange.setStatusCode(299);
             exchange.getResponseSender().send(APPLICATION_BODY);
         }, () -> runtime);
-        undertow = Undertow.builder()
-                .addHttpListener(0, "127.0.0.1")
+        Undertow.Builder builder = Undertow.builder();
+        if (tls == null) {
+            builder.addHttpListener(0, "127.0.0.1");
+        } else {
+            builder.addHttpsListener(0, "127.0.0.1", tls).setServerOption(UndertowOptions.ENABLE_HTTP2, true);
+        }
+        undertow = builder
                 .setIoThreads(2)
                 .setWorkerThreads(8)
                 // As WildFly's listener must be configured (max-post-size=0): Undertow refuses a Content-Length over
@@ -63,7 +87,7 @@ final class ProxyServer implements AutoCloseable {
 
     /** A URL on the loopback address: not the base host, so {@code /proxy/<key>/} routing applies. */
     URI url(String path) {
-        return URI.create("http://127.0.0.1:" + address().getPort() + path);
+        return URI.create(scheme + "://127.0.0.1:" + address().getPort() + path);
     }
 
     RawHttp raw() throws java.io.IOException {

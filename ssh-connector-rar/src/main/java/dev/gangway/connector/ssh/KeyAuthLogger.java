@@ -12,7 +12,7 @@ import static org.jboss.logging.Logger.Level.INFO;
 import static org.jboss.logging.Logger.Level.WARN;
 
 /**
- * Log lines of key decisions in authMode {@code sso} and of revocations. Ids 1400–1449. Everything is on
+ * Log lines of key decisions in authMode {@code sso} and of revocations. Ids 1500–1549. Everything is on
  * {@code dev.gangway.connector.ssh.auth}, so that an operator can raise or lower it alone: refusals of unknown keys
  * are DEBUG there (bots knock all day), what an operator must act on is WARN, logins and revocations INFO.
  */
@@ -22,35 +22,35 @@ interface KeyAuthLogger extends BasicLogger {
     KeyAuthLogger LOG = Logger.getMessageLogger(KeyAuthLogger.class, "dev.gangway.connector.ssh.auth");
 
     @LogMessage(level = WARN)
-    @Message(id = 1400, value = "authMode sso but no key authority: is the proxy WAR deployed? Every SSH login is refused until it registers one (logged once until then)")
+    @Message(id = 1500, value = "authMode sso but no key authority: is the proxy WAR deployed? Every SSH login is refused until it registers one (logged once until then)")
     void noKeyAuthority();
 
     @LogMessage(level = WARN)
-    @Message(id = 1401, value = "The key authority gave no decision on key %s within %d ms; the login is refused. Check the key registry's database and the server log for what it was waiting on, or raise keyDecisionTimeoutSeconds")
+    @Message(id = 1501, value = "The key authority gave no decision on key %s within %d ms; the login is refused. Check the key registry's database and the server log for what it was waiting on, or raise keyDecisionTimeoutSeconds")
     void decisionTimedOut(String fingerprint, long timeoutMillis);
 
     @LogMessage(level = WARN)
-    @Message(id = 1402, value = "The key authority failed to decide on key %s; the login is refused. Check the cause below (often the key registry's database)")
+    @Message(id = 1502, value = "The key authority failed to decide on key %s; the login is refused. Check the cause below (often the key registry's database)")
     void decisionFailed(String fingerprint, @Cause Throwable cause);
 
     @LogMessage(level = INFO)
-    @Message(id = 1403, value = "Key authority %s registered: SSH logins in authMode sso are decided by it")
+    @Message(id = 1503, value = "Key authority %s registered: SSH logins in authMode sso are decided by it")
     void authorityRegistered(String authority);
 
     @LogMessage(level = INFO)
-    @Message(id = 1404, value = "Key authority %s unregistered: SSH logins in authMode sso are refused until another registers")
+    @Message(id = 1504, value = "Key authority %s unregistered: SSH logins in authMode sso are refused until another registers")
     void authorityCleared(String authority);
 
     @LogMessage(level = DEBUG)
-    @Message(id = 1405, value = "Key %s (%s) of user %s from %s refused%s: %s")
+    @Message(id = 1505, value = "Key %s (%s) of user %s from %s refused%s: %s")
     void refused(String fingerprint, String keyType, String userName, String remote, String step, String reason);
 
     @LogMessage(level = INFO)
-    @Message(id = 1406, value = "Client %s (user %s) logged in from %s with key %s of %s (%s)")
+    @Message(id = 1506, value = "Client %s (user %s) logged in from %s with key %s of %s (%s)")
     void loggedIn(String clientId, String userName, String remote, String fingerprint, String ownerName,
                   String ownerSubject);
 
     @LogMessage(level = INFO)
-    @Message(id = 1407, value = "Disconnected client %s (user %s, key %s, owner %s) and its %d tunnel(s): %s")
+    @Message(id = 1507, value = "Disconnected client %s (user %s, key %s, owner %s) and its %d tunnel(s): %s")
     void disconnected(String clientId, String userName, String fingerprint, String owner, int tunnels, String reason);
 }

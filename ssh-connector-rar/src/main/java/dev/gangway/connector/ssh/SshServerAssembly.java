@@ -3,7 +3,6 @@ package dev.gangway.connector.ssh;
 import dev.gangway.connector.tunnel.TunnelRegistry;
 import org.apache.sshd.common.Factory;
 import org.apache.sshd.common.channel.RequestHandler;
-import org.apache.sshd.common.io.nio2.Nio2ServiceFactoryFactory;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.util.threads.CloseableExecutorService;
@@ -18,6 +17,7 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 
 /**
  * Builds the MINA {@link SshServer} from the settings: deny by default, then allow exactly PROTOCOL.md's SSH side
@@ -31,7 +31,7 @@ final class SshServerAssembly {
     static SshServer assemble(SshSettings settings, TunnelRegistry registry, KeyPair hostKey,
                               ClientKeyAuthenticator authenticator, KeyAuthorityGate gate, LiveSessions live,
                               ExecCommands commands, ScheduledExecutorService timer,
-                              Factory<CloseableExecutorService> ioExecutors) {
+                              Factory<CloseableExecutorService> ioExecutors, Consumer<AdoptingNio2Acceptor> acceptors) {
         SshServer server = SshServer.setUpDefaultServer();
         server.setHost(settings.bindAddress());
         server.setPort(settings.port());
@@ -73,7 +73,8 @@ final class SshServerAssembly {
         // Liveness is the keepalive's job; an idle tunnel whose client answers probes must stay up.
         CoreModuleProperties.IDLE_TIMEOUT.set(server, Duration.ZERO);
 
-        server.setIoServiceFactoryFactory(new Nio2ServiceFactoryFactory(ioExecutors));
+        // Our acceptor subclass can also take the TLS front door's connections (SSH over TLS, in-process).
+        server.setIoServiceFactoryFactory(new AdoptingNio2ServiceFactoryFactory(ioExecutors, acceptors));
         server.setScheduledExecutorService(timer, false);
         return server;
     }

@@ -9,6 +9,7 @@ import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
 
 import java.io.IOException;
+import java.nio.channels.AsynchronousSocketChannel;
 import java.security.KeyPair;
 import java.util.List;
 import java.util.Objects;
@@ -41,6 +42,7 @@ public final class SshTunnelServer {
     private final LiveSessions sessions;
 
     private SshServer server;
+    private volatile AdoptingNio2Acceptor acceptor;
     private ScheduledExecutorService timer;
     private final List<ExecutorService> ioPools = new CopyOnWriteArrayList<>();
 
@@ -92,7 +94,7 @@ public final class SshTunnelServer {
                     JsonProvider.provider());
             timer = Executors.newSingleThreadScheduledExecutor(named("gangway-ssh-timer"));
             server = SshServerAssembly.assemble(settings, registry, hostKey, authenticator, keyAuthority, sessions,
-                    commands, timer, ioPoolFactory());
+                    commands, timer, ioPoolFactory(), created -> acceptor = created);
             server.start();
             SshLogger.LOG.started(settings.bindAddress(), server.getPort(), HostKeys.type(hostKey),
                     HostKeys.fingerprint(hostKey), settings.authMode().configValue());
@@ -122,7 +124,22 @@ public final class SshTunnelServer {
         return server.getPort();
     }
 
+    /**
+     * Makes a connection accepted elsewhere (the TLS front door's plaintext channel) one of this server's SSH
+     * sessions, with everything a session of its own listener gets.
+     *
+     * @throws IOException when the server is not started or is stopping; the caller closes the channel
+     */
+    public void adopt(AsynchronousSocketChannel channel) throws Exception {
+        AdoptingNio2Acceptor current = acceptor;
+        if (current == null || current.isClosing()) {
+            throw new IOException("the SSH tunnel server is not started");
+        }
+        current.adopt(channel);
+    }
+
     private void release() {
+        acceptor = null;
         if (server != null) {
             try {
                 server.stop(true);

@@ -119,6 +119,7 @@ class ConnectionFactoryKeysTest {
         ra.setBaseUrl("http://gw.test:8080");
         ra.setHostKeyFile(dir.resolve("host_key").toString());
         ra.setAuthMode(authMode);
+        ra.setTlsEnabled(false); // no WildFly here to give the TLS front door its SSL context
         return ra;
     }
 

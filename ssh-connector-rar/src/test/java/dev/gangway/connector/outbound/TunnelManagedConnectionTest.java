@@ -79,6 +79,7 @@ class TunnelManagedConnectionTest {
         adapter.setSshBindAddress("127.0.0.1");
         adapter.setBaseUrl("http://gw.test:8080");
         adapter.setHostKeyFile(dir.resolve("host_key").toString());
+        adapter.setTlsEnabled(false); // no WildFly here to give the TLS front door its SSL context
         adapter.start(null);
         factory = new TunnelManagedConnectionFactory();
         factory.setResourceAdapter(adapter);

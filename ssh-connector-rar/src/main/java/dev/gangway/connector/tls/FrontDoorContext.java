@@ -1,0 +1,17 @@
+package dev.gangway.connector.tls;
+
+import java.nio.channels.AsynchronousChannelGroup;
+import java.util.concurrent.TimeUnit;
+
+/** What every connection of one started front door shares. */
+record FrontDoorContext(TlsSettings settings, AsynchronousChannelGroup group, TlsSources sources, RoutingRule rule,
+                        ClientHelloReader reader, DirectBufferPool buffers, SshHandoff ssh,
+                        WarningThrottle backendWarnings, WarningThrottle sslContextWarnings) {
+
+    static FrontDoorContext of(TlsSettings settings, AsynchronousChannelGroup group, TlsSources sources,
+                               SshHandoff ssh, DirectBufferPool buffers) {
+        return new FrontDoorContext(settings, group, sources, new RoutingRule(settings.sshHostnames()),
+                new ClientHelloReader(TlsSettings.MAX_CLIENT_HELLO_BYTES), buffers, ssh,
+                new WarningThrottle(1, TimeUnit.MINUTES), new WarningThrottle(1, TimeUnit.MINUTES));
+    }
+}

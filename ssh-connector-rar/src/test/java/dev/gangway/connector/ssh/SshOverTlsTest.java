@@ -1,0 +1,258 @@
+package dev.gangway.connector.ssh;
+
+import dev.gangway.connector.tls.TestTls;
+import dev.gangway.connector.tls.TlsFrontDoor;
+import dev.gangway.connector.tls.TlsSettings;
+import dev.gangway.connector.tunnel.ClientIds;
+import dev.gangway.connector.tunnel.TunnelKeys;
+import dev.gangway.connector.tunnel.TunnelStream;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SNIHostName;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.StringReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * SSH over TLS end to end in the JVM: the real OpenSSH client behind {@code openssl s_client} (as PROTOCOL.md tells
+ * users to run it) and a JDK TLS client as Preevy's CLI connects, through the front door, into the SSH server
+ * in-process; tunnels register and carry streams, megabytes included.
+ */
+class SshOverTlsTest {
+
+    private static final Path SSH = Path.of("/usr/bin/ssh");
+    private static final Path OPENSSL = Path.of("/usr/bin/openssl");
+
+    @TempDir
+    static Path keys;
+
+    private static SSLContext serverContext;
+
+    @TempDir
+    Path dir;
+
+    private SshTunnelServer server;
+    private TlsFrontDoor frontDoor;
+    private TestTls.FixedSources sources;
+    private Path identity;
+    private String clientId;
+    private final List<Process> processes = new ArrayList<>();
+
+    @BeforeAll
+    static void certificate() throws Exception {
+        serverContext = TestTls.serverContext(keys, "gw.test");
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        assumeTrue(Files.isExecutable(SSH) && Files.isExecutable(OPENSSL), "OpenSSH or OpenSSL not installed");
+        identity = dir.resolve("id_ed25519");
+        assertEquals(0, new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", identity.toString())
+                .redirectErrorStream(true).start().waitFor());
+        String blob = Files.readString(Path.of(identity + ".pub")).trim().split("\\s+")[1];
+        clientId = ClientIds.fromKeyBlob(Base64.getDecoder().decode(blob));
+        server = TestSsh.start(TestSsh.settings(dir, AuthMode.OPEN, null));
+        sources = new TestTls.FixedSources(serverContext, new InetSocketAddress(InetAddress.getLoopbackAddress(), 9));
+        frontDoor = new TlsFrontDoor(new TlsSettings("127.0.0.1", 0, "testSSC", "test-https",
+                List.of("ssh.gw.test"), Duration.ofSeconds(5)), sources, server::adopt);
+        frontDoor.start();
+    }
+
+    @AfterEach
+    void stop() {
+        processes.forEach(Process::destroyForcibly);
+        if (frontDoor != null) {
+            frontDoor.stop();
+        }
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    @Test
+    void opensshWithAlpnSshOpensATunnelThatCarriesStreams() throws Exception {
+        assertTunnelWorks("-alpn ssh -servername gw.test", "alpn");
+    }
+
+    @Test
+    void opensshWithoutAlpnButAnSshHostNameIsSshToo() throws Exception {
+        assertTunnelWorks("-servername SSH.gw.test", "sni");
+    }
+
+    @Test
+    void aJavaClientOfferingAlpnSshWithAnyNameReachesTheSshServer() throws Exception {
+        try (SSLSocket socket = (SSLSocket) TestTls.trustingClient().getSocketFactory()
+                .createSocket(InetAddress.getLoopbackAddress(), frontDoor.port())) {
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setServerNames(List.of(new SNIHostName("whatever.example")));
+            parameters.setApplicationProtocols(new String[] {"ssh"});
+            socket.setSSLParameters(parameters);
+            socket.setSoTimeout(10_000);
+            socket.startHandshake();
+            assertEquals("ssh", socket.getApplicationProtocol());
+            String banner = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+            assertTrue(banner.startsWith("SSH-2.0-"), banner);
+        }
+    }
+
+    @Test
+    void aRotatedCertificateServesTheNextConnection() throws Exception {
+        SSLContext rotated = TestTls.serverContext(dir, "rotated.gw.test");
+        sources.rotate(rotated);
+        try (SSLSocket socket = (SSLSocket) TestTls.trustingClient().getSocketFactory()
+                .createSocket(InetAddress.getLoopbackAddress(), frontDoor.port())) {
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setApplicationProtocols(new String[] {"ssh"});
+            socket.setSSLParameters(parameters);
+            socket.startHandshake();
+            assertEquals("CN=rotated.gw.test", ((X509Certificate) socket.getSession().getPeerCertificates()[0])
+                    .getSubjectX500Principal().getName());
+        }
+    }
+
+    @Test
+    void megabytesFlowBothWaysThroughATunnelOverTls() throws Exception {
+        long total = 6L * 1024 * 1024;
+        AtomicLong written = new AtomicLong();
+        try (Backends.Backend source = Backends.source(total, written)) {
+            Process ssh = ssh("-alpn ssh -servername gw.test", "-R", "/bulk:127.0.0.1:" + source.port(), "hello");
+            firstLine(ssh);
+            TunnelStream stream = server.registry().find(TunnelKeys.key("bulk", clientId)).orElseThrow()
+                    .openStream(TestSsh.TIMEOUT);
+            ByteBuffer buffer = ByteBuffer.allocate(32 * 1024);
+            long received = 0;
+            boolean intact = true;
+            for (int n; (n = StreamIo.read(stream, buffer.clear())) >= 0; ) {
+                for (int i = 0; i < n; i++) {
+                    intact &= buffer.get(i) == (byte) ((received + i) % 251);
+                }
+                received += n;
+            }
+            stream.close();
+            assertEquals(total, received);
+            assertTrue(intact, "bytes arrived altered or out of order");
+        }
+        try (Backends.Backend echo = Backends.echo()) {
+            Process ssh = ssh("-alpn ssh -servername gw.test", "-R", "/echo:127.0.0.1:" + echo.port(), "hello");
+            firstLine(ssh);
+            TunnelStream stream = server.registry().find(TunnelKeys.key("echo", clientId)).orElseThrow()
+                    .openStream(TestSsh.TIMEOUT);
+            byte[] upload = new byte[3 * 1024 * 1024];
+            new java.util.Random(7).nextBytes(upload);
+            CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
+                try {
+                    for (int at = 0; at < upload.length; at += 65536) {
+                        StreamIo.writeAll(stream, ByteBuffer.wrap(upload, at, Math.min(65536, upload.length - at)));
+                    }
+                    stream.shutdownOutput();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            MessageDigest back = MessageDigest.getInstance("SHA-256");
+            ByteBuffer buffer = ByteBuffer.allocate(32 * 1024);
+            long count = 0;
+            for (int n; (n = StreamIo.read(stream, buffer.clear())) >= 0; ) {
+                back.update(buffer.array(), 0, n);
+                count += n;
+            }
+            sent.get(30, TimeUnit.SECONDS);
+            stream.close();
+            assertEquals(upload.length, count);
+            assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(upload)),
+                    HexFormat.of().formatHex(back.digest()));
+        }
+    }
+
+    private void assertTunnelWorks(String openSslOptions, String name) throws Exception {
+        try (Backends.Backend echo = Backends.echo()) {
+            Process ssh = ssh(openSslOptions, "-o", "ServerAliveInterval=1", "-R", "/" + name + ":127.0.0.1:" + echo.port(),
+                    "hello");
+            JsonObject hello = Json.createReader(new StringReader(firstLine(ssh))).readObject();
+            assertEquals(clientId, hello.getString("clientId"));
+            String key = TunnelKeys.key(name, clientId);
+            TunnelStream stream = server.registry().find(key).orElseThrow().openStream(TestSsh.TIMEOUT);
+            StreamIo.writeAll(stream, ByteBuffer.wrap("ping over tls\n".getBytes(StandardCharsets.UTF_8)));
+            stream.shutdownOutput();
+            ByteBuffer buffer = ByteBuffer.allocate(1024);
+            StringBuilder echoed = new StringBuilder();
+            for (int n; (n = StreamIo.read(stream, buffer.clear())) >= 0; ) {
+                echoed.append(new String(buffer.array(), 0, n, StandardCharsets.UTF_8));
+            }
+            stream.close();
+            assertEquals("ping over tls\n", echoed.toString());
+            // Keepalives go back and forth through the TLS channel; the session stays.
+            Thread.sleep(2500);
+            assertTrue(ssh.isAlive(), "ssh exited");
+            ssh.destroy();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!server.registry().all().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(server.registry().all().isEmpty(), "tunnel still registered after the client left");
+        }
+    }
+
+    private static String firstLine(Process ssh) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(ssh.getInputStream(), StandardCharsets.UTF_8));
+        String line = CompletableFuture.supplyAsync(() -> {
+            try {
+                return out.readLine();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }).get(20, TimeUnit.SECONDS);
+        if (line == null) {
+            ssh.destroy();
+            ssh.waitFor(5, TimeUnit.SECONDS);
+            throw new AssertionError("ssh printed nothing: " + new String(ssh.getErrorStream().readAllBytes()));
+        }
+        return line;
+    }
+
+    /** OpenSSH through {@code openssl s_client}, exactly as PROTOCOL.md documents for users. */
+    private Process ssh(String openSslOptions, String... args) throws Exception {
+        String proxy = "openssl s_client -quiet " + openSslOptions + " -connect 127.0.0.1:" + frontDoor.port();
+        List<String> command = new ArrayList<>(List.of(SSH.toString(), "-F", "/dev/null", "-i", identity.toString(),
+                "-o", "IdentitiesOnly=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+                "-o", "BatchMode=yes", "-o", "LogLevel=" + System.getProperty("test.ssh.loglevel", "ERROR"), "-o", "ExitOnForwardFailure=yes",
+                "-o", "ProxyCommand=" + proxy, "-l", "env1"));
+        List<String> rest = new ArrayList<>(List.of(args));
+        command.addAll(rest.subList(0, rest.size() - 1));
+        command.add("gw.test");
+        command.add(rest.get(rest.size() - 1));
+        Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        processes.add(process);
+        return process;
+    }
+}
