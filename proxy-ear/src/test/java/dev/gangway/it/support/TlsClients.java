@@ -76,9 +76,10 @@ public final class TlsClients {
     }
 
     /**
-     * Makes sure the server has its certificate. On a fresh server the first handshake makes the self-signed one (a new
-     * RSA key pair: seconds on a busy machine, more than the IT server's short handshake timeout, which bounds an
-     * SSH-over-TLS handshake), so it is made here over HTTPS, where that timeout covers only the ClientHello.
+     * Makes sure the server has its certificate. The build makes it (wildfly-config), but should the file be missing,
+     * WildFly makes a self-signed one in the first handshake (a new key pair: seconds on a busy machine, more than the
+     * IT server's short handshake timeout, which bounds an SSH-over-TLS handshake); doing that here over HTTPS, where
+     * that timeout covers only the ClientHello, keeps the tests about what they test.
      */
     public static void ensureCertificate() throws IOException {
         handshake(ItServer.baseUrl().getHost(), "http/1.1");
