@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An HTTPS connection, TLS untouched: connects to the https listener, writes the PROXY protocol line with the
- * visitor's real addresses, then the ClientHello bytes already read, then splices both ways until both ends are done.
+ * visitor's real addresses and the ClientHello bytes already read (one write), then splices both ways until both
+ * ends are done, with a pooled direct buffer per direction.
  * A backend that cannot be reached disconnects the visitor at once, with one WARN per burst saying what to fix.
  */
 final class HttpsPassThrough {
@@ -25,7 +26,7 @@ final class HttpsPassThrough {
     private final AtomicBoolean oneDirectionEnded = new AtomicBoolean();
     private AsynchronousSocketChannel backend;
 
-    /** @param hello the ClientHello bytes in read mode, a pooled buffer that becomes the visitor-to-backend buffer */
+    /** @param hello the ClientHello bytes in read mode */
     HttpsPassThrough(FrontDoorContext context, AsynchronousSocketChannel visitor, ByteBuffer hello) {
         this.context = context;
         this.visitor = visitor;
@@ -58,8 +59,9 @@ final class HttpsPassThrough {
     private void sendProxyHeader() {
         ByteBuffer header;
         try {
-            header = ByteBuffer.wrap(ProxyProtocolHeader.v1((InetSocketAddress) visitor.getRemoteAddress(),
-                    (InetSocketAddress) visitor.getLocalAddress()));
+            byte[] line = ProxyProtocolHeader.v1((InetSocketAddress) visitor.getRemoteAddress(),
+                    (InetSocketAddress) visitor.getLocalAddress());
+            header = ByteBuffer.allocate(line.length + hello.remaining()).put(line).put(hello).flip();
         } catch (IOException | RuntimeException e) {
             abandon("visitor gone before the splice: " + e);
             return;
@@ -74,8 +76,8 @@ final class HttpsPassThrough {
                 if (header.hasRemaining()) {
                     writeHeader(header);
                 } else {
-                    new SplicePump(visitor, backend, hello, HttpsPassThrough.this).start();
-                    new SplicePump(backend, visitor, context.buffers().acquire().flip(), HttpsPassThrough.this).start();
+                    new SplicePump(visitor, backend, context.buffers().acquire(), HttpsPassThrough.this).start();
+                    new SplicePump(backend, visitor, context.buffers().acquire(), HttpsPassThrough.this).start();
                 }
             }
 
@@ -92,13 +94,11 @@ final class HttpsPassThrough {
         abandon(null);
     }
 
-    /** Before the pumps exist: nothing reads into the hello buffer any more. */
     private void abandon(String reason) {
         if (reason != null && TlsLogger.CLIENT.isDebugEnabled()) {
             TlsLogger.CLIENT.connectionEnded(Channels.remote(visitor), reason);
         }
         closeBoth();
-        context.buffers().release(hello);
     }
 
     /** One direction reached its end of stream and passed it on; when both have, the connection is done. */

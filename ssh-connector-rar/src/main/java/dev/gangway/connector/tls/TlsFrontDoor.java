@@ -33,7 +33,7 @@ public final class TlsFrontDoor {
     private static final long ACCEPT_RETRY_MILLIS = 100;
     private static final int BACKLOG = 1024;
     /** Per direction of an HTTPS splice; the size of one full TLS record, so a record moves in one read. */
-    private static final int SPLICE_BUFFER_BYTES = TlsSettings.MAX_CLIENT_HELLO_BYTES;
+    private static final int SPLICE_BUFFER_BYTES = 16 * 1024;
     /** Buffers kept between connections: 4 MiB at most, however many connections came and went. */
     private static final int RETAINED_BUFFERS = 256;
 

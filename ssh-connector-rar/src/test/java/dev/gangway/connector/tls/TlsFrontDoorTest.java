@@ -111,6 +111,59 @@ class TlsFrontDoorTest {
     }
 
     @Test
+    void aLargeHelloInManyRecordsArrivesByteForByteAfterTheProxyLine() throws Exception {
+        byte[] hello = largeHello("web.example", 9000, 700);
+        CompletableFuture<byte[]> received = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try (Socket raw = backend.accept()) {
+                raw.setSoTimeout(5000);
+                InputStream in = raw.getInputStream();
+                while (in.read() != '\n') {
+                    // the PROXY line, checked in the test above
+                }
+                received.complete(in.readNBytes(hello.length));
+            } catch (IOException e) {
+                received.completeExceptionally(e);
+            }
+        }, "test-raw-backend");
+        thread.setDaemon(true);
+        thread.start();
+        Socket client = plainClient();
+        client.getOutputStream().write(hello);
+        assertArrayEquals(hello, received.get(5, TimeUnit.SECONDS));
+    }
+
+    /** A ClientHello with an SNI and a padding extension of {@code padding} bytes, in records of {@code record}. */
+    private static byte[] largeHello(String sni, int padding, int record) {
+        ByteArrayOutputStream ext = new ByteArrayOutputStream();
+        byte[] name = sni.getBytes(StandardCharsets.US_ASCII);
+        int sniLength = name.length + 5;
+        ext.writeBytes(new byte[] {0, 0, (byte) (sniLength >> 8), (byte) sniLength, 0, (byte) (name.length + 3), 0,
+                0, (byte) name.length});
+        ext.writeBytes(name);
+        ext.writeBytes(new byte[] {0, 21, (byte) (padding >> 8), (byte) padding});
+        ext.writeBytes(new byte[padding]);
+        byte[] extensions = ext.toByteArray();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(new byte[] {3, 3});
+        body.writeBytes(new byte[32]);
+        body.writeBytes(new byte[] {0, 0, 2, 0x13, 1, 1, 0, (byte) (extensions.length >> 8), (byte) extensions.length});
+        body.writeBytes(extensions);
+        byte[] b = body.toByteArray();
+        ByteArrayOutputStream handshake = new ByteArrayOutputStream();
+        handshake.writeBytes(new byte[] {1, 0, (byte) (b.length >> 8), (byte) b.length});
+        handshake.writeBytes(b);
+        byte[] h = handshake.toByteArray();
+        ByteArrayOutputStream records = new ByteArrayOutputStream();
+        for (int at = 0; at < h.length; at += record) {
+            int n = Math.min(record, h.length - at);
+            records.writeBytes(new byte[] {22, 3, 1, (byte) (n >> 8), (byte) n});
+            records.write(h, at, n);
+        }
+        return records.toByteArray();
+    }
+
+    @Test
     void megabytesCrossTheSpliceBothWaysWithHalfClose() throws Exception {
         int size = 8 * 1024 * 1024;
         CompletableFuture<String> proxyLine = new CompletableFuture<>();
