@@ -4,7 +4,10 @@ import dev.gangway.connector.api.GatewaySettings;
 import dev.gangway.connector.ssh.AuthMode;
 import dev.gangway.connector.ssh.SshSettings;
 import dev.gangway.connector.ssh.SshTunnelServer;
+import dev.gangway.connector.stats.GatewayStatistics;
+import dev.gangway.connector.tls.TlsEvents;
 import dev.gangway.connector.tls.TlsFrontDoor;
+import dev.gangway.connector.tls.TlsRoute;
 import dev.gangway.connector.tls.TlsSettings;
 import dev.gangway.connector.tls.TlsSources;
 import dev.gangway.connector.tls.WildFlyTlsSources;
@@ -178,7 +181,7 @@ public class GangwayResourceAdapter implements ResourceAdapter {
         if (tls != null) {
             try {
                 sources = tlsSourcesLookup.open(tls);
-                frontDoor = new TlsFrontDoor(tls, sources, server::adopt);
+                frontDoor = new TlsFrontDoor(tls, sources, server::adopt, statisticsOf(registry));
                 frontDoor.start();
             } catch (ResourceAdapterInternalException | IOException | RuntimeException e) {
                 if (sources != null) {
@@ -239,6 +242,22 @@ public class GangwayResourceAdapter implements ResourceAdapter {
     /** The running SSH server (tests read its bound port). */
     public SshTunnelServer sshServer() {
         return started().server();
+    }
+
+    /** The front door's counts go to the gateway statistics the admin console shows. */
+    private static TlsEvents statisticsOf(TunnelRegistry registry) {
+        GatewayStatistics statistics = registry.statistics();
+        return new TlsEvents() {
+            @Override
+            public void routed(TlsRoute route) {
+                statistics.tlsRouted(route == TlsRoute.SSH);
+            }
+
+            @Override
+            public void refused() {
+                statistics.tlsRefused();
+            }
+        };
     }
 
     /** The TLS front door's bound port (tests); -1 when tlsEnabled is false. */

@@ -5,13 +5,13 @@ import java.util.concurrent.TimeUnit;
 
 /** What every connection of one started front door shares. */
 record FrontDoorContext(TlsSettings settings, AsynchronousChannelGroup group, TlsSources sources, RoutingRule rule,
-                        ClientHelloReader reader, DirectBufferPool buffers, SshHandoff ssh,
+                        ClientHelloReader reader, DirectBufferPool buffers, SshHandoff ssh, TlsEvents events,
                         WarningThrottle backendWarnings, WarningThrottle sslContextWarnings) {
 
     static FrontDoorContext of(TlsSettings settings, AsynchronousChannelGroup group, TlsSources sources,
-                               SshHandoff ssh, DirectBufferPool buffers) {
+                               SshHandoff ssh, TlsEvents events, DirectBufferPool buffers) {
         return new FrontDoorContext(settings, group, sources, new RoutingRule(settings.sshHostnames()),
-                new ClientHelloReader(TlsSettings.MAX_CLIENT_HELLO_BYTES), buffers, ssh,
+                new ClientHelloReader(TlsSettings.MAX_CLIENT_HELLO_BYTES), buffers, ssh, events,
                 new WarningThrottle(1, TimeUnit.MINUTES), new WarningThrottle(1, TimeUnit.MINUTES));
     }
 }

@@ -82,6 +82,7 @@ final class IncomingConnection implements CompletionHandler<Integer, Void> {
 
     private void route(ClientHello parsed) {
         TlsRoute route = context.rule().route(parsed);
+        context.events().routed(route);
         if (TlsLogger.CLIENT.isDebugEnabled()) {
             TlsLogger.CLIENT.routed(Channels.remote(visitor), parsed.serverName().orElse("-"),
                     parsed.alpn().toString(), route);
@@ -95,6 +96,7 @@ final class IncomingConnection implements CompletionHandler<Integer, Void> {
     }
 
     private void stalled() {
+        context.events().refused();
         if (TlsLogger.CLIENT.isDebugEnabled()) {
             TlsLogger.CLIENT.stalled(Channels.remote(visitor), "ClientHello",
                     context.settings().handshakeTimeout().toMillis());
@@ -103,6 +105,7 @@ final class IncomingConnection implements CompletionHandler<Integer, Void> {
     }
 
     private void refused(String reason, String detail) {
+        context.events().refused();
         if (TlsLogger.CLIENT.isDebugEnabled()) {
             TlsLogger.CLIENT.refused(Channels.remote(visitor), reason, detail);
         }

@@ -213,6 +213,7 @@ final class SshTlsHandshake {
     }
 
     private void stalled() {
+        context.events().refused();
         if (TlsLogger.CLIENT.isDebugEnabled()) {
             TlsLogger.CLIENT.stalled(Channels.remote(client), "TLS handshake",
                     context.settings().handshakeTimeout().toMillis());
@@ -221,6 +222,7 @@ final class SshTlsHandshake {
     }
 
     private void fail(Throwable e) {
+        context.events().refused();
         if (TlsLogger.CLIENT.isDebugEnabled()) {
             TlsLogger.CLIENT.handshakeFailed(Channels.remote(client), String.valueOf(e));
         }

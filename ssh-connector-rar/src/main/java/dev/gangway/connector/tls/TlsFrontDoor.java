@@ -40,16 +40,18 @@ public final class TlsFrontDoor {
     private final TlsSettings settings;
     private final TlsSources sources;
     private final SshHandoff ssh;
+    private final TlsEvents events;
 
     private AsynchronousChannelGroup group;
     private ScheduledExecutorService timer;
     private AsynchronousServerSocketChannel listener;
     private FrontDoorContext context;
 
-    public TlsFrontDoor(TlsSettings settings, TlsSources sources, SshHandoff ssh) {
+    public TlsFrontDoor(TlsSettings settings, TlsSources sources, SshHandoff ssh, TlsEvents events) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.sources = Objects.requireNonNull(sources, "sources");
         this.ssh = Objects.requireNonNull(ssh, "ssh");
+        this.events = Objects.requireNonNull(events, "events");
     }
 
     /** @throws IOException naming the address when the port cannot be bound */
@@ -62,7 +64,7 @@ public final class TlsFrontDoor {
             int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
             group = AsynchronousChannelGroup.withFixedThreadPool(threads, named("gangway-tls-", true));
             timer = Executors.newSingleThreadScheduledExecutor(named("gangway-tls-timer", false));
-            context = FrontDoorContext.of(settings, group, sources, ssh,
+            context = FrontDoorContext.of(settings, group, sources, ssh, events,
                     new DirectBufferPool(SPLICE_BUFFER_BYTES, RETAINED_BUFFERS));
             listener = AsynchronousServerSocketChannel.open(group);
             listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);

@@ -1,6 +1,7 @@
 package dev.gangway.connector.ssh;
 
 import dev.gangway.connector.tls.TestTls;
+import dev.gangway.connector.tls.TlsEvents;
 import dev.gangway.connector.tls.TlsFrontDoor;
 import dev.gangway.connector.tls.TlsSettings;
 import dev.gangway.connector.tunnel.ClientIds;
@@ -83,7 +84,7 @@ class SshOverTlsTest {
         server = TestSsh.start(TestSsh.settings(dir, AuthMode.OPEN, null));
         sources = new TestTls.FixedSources(serverContext, new InetSocketAddress(InetAddress.getLoopbackAddress(), 9));
         frontDoor = new TlsFrontDoor(new TlsSettings("127.0.0.1", 0, "testSSC", "test-https",
-                List.of("ssh.gw.test"), Duration.ofSeconds(5)), sources, server::adopt);
+                List.of("ssh.gw.test"), Duration.ofSeconds(5)), sources, server::adopt, TlsEvents.NONE);
         frontDoor.start();
     }
 

@@ -52,6 +52,20 @@ class TlsFrontDoorTest {
     private TlsFrontDoor frontDoor;
     private TestTls.FixedSources sources;
     private final AtomicInteger sshHandoffs = new AtomicInteger();
+    private final AtomicInteger toHttps = new AtomicInteger();
+    private final AtomicInteger toSsh = new AtomicInteger();
+    private final AtomicInteger refused = new AtomicInteger();
+    private final TlsEvents events = new TlsEvents() {
+        @Override
+        public void routed(TlsRoute route) {
+            (route == TlsRoute.SSH ? toSsh : toHttps).incrementAndGet();
+        }
+
+        @Override
+        public void refused() {
+            refused.incrementAndGet();
+        }
+    };
     private final List<Socket> clients = new ArrayList<>();
 
     @BeforeAll
@@ -69,7 +83,7 @@ class TlsFrontDoorTest {
                 sources, channel -> {
                     sshHandoffs.incrementAndGet();
                     channel.close();
-                });
+                }, events);
         frontDoor.start();
     }
 
@@ -108,6 +122,8 @@ class TlsFrontDoorTest {
         assertEquals("PROXY TCP4 127.0.0.1 127.0.0.1 " + client.getLocalPort() + " " + frontDoor.port(),
                 proxyLine.get(5, TimeUnit.SECONDS));
         assertEquals(0, sshHandoffs.get());
+        assertEquals(1, toHttps.get());
+        assertEquals(0, refused.get());
     }
 
     @Test
@@ -210,6 +226,8 @@ class TlsFrontDoorTest {
         Socket socket = plainClient();
         socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         assertClosedWithin(socket, Duration.ofMillis(500));
+        assertEquals(1, refused.get());
+        assertEquals(0, toHttps.get() + toSsh.get());
     }
 
     @Test
@@ -256,6 +274,8 @@ class TlsFrontDoorTest {
         socket.getOutputStream().write(hello);
         assertClosedWithin(socket, HANDSHAKE_TIMEOUT.plusSeconds(2));
         assertEquals(0, sshHandoffs.get());
+        assertEquals(1, toSsh.get());
+        assertEquals(1, refused.get());
     }
 
     @Test
