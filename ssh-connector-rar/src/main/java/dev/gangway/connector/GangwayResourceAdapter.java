@@ -255,7 +255,7 @@ public class GangwayResourceAdapter implements ResourceAdapter {
 
             @Override
             public void refused() {
-                statistics.tlsRefused();
+                statistics.tlsConnectionRefused();
             }
         };
     }

@@ -110,7 +110,7 @@ public final class GatewayStatistics {
     }
 
     /** The TLS front door dropped a connection before routing it or in its SSH over TLS handshake. */
-    public void tlsRefused() {
+    public void tlsConnectionRefused() {
         tlsRefused.increment();
     }
 
