@@ -195,6 +195,88 @@ class SshOverTlsTest {
         }
     }
 
+    /**
+     * TLS 1.3 post-handshake messages: a JDK client between OpenSSH and the front door sends a KeyUpdate (asking for
+     * one back) every few milliseconds while megabytes flow; the server must take each and answer, and the stream
+     * stays intact.
+     */
+    @Test
+    void keyUpdatesMidTransferLeaveTheStreamIntact() throws Exception {
+        long total = 4L * 1024 * 1024;
+        AtomicLong written = new AtomicLong();
+        AtomicLong keyUpdates = new AtomicLong();
+        try (Backends.Backend source = Backends.source(total, written);
+             java.net.ServerSocket bridge = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread bridging = new Thread(() -> bridgeOnce(bridge, keyUpdates), "test-tls-bridge");
+            bridging.setDaemon(true);
+            bridging.start();
+            Process ssh = sshDirect(bridge.getLocalPort(), "-R", "/rekeyed:127.0.0.1:" + source.port(), "hello");
+            firstLine(ssh);
+            TunnelStream stream = server.registry().find(TunnelKeys.key("rekeyed", clientId)).orElseThrow()
+                    .openStream(TestSsh.TIMEOUT);
+            ByteBuffer buffer = ByteBuffer.allocate(32 * 1024);
+            long received = 0;
+            boolean intact = true;
+            for (int n; (n = StreamIo.read(stream, buffer.clear())) >= 0; ) {
+                for (int i = 0; i < n; i++) {
+                    intact &= buffer.get(i) == (byte) ((received + i) % 251);
+                }
+                received += n;
+            }
+            stream.close();
+            assertEquals(total, received);
+            assertTrue(intact, "bytes arrived altered or out of order");
+            assertTrue(keyUpdates.get() >= 3, "only " + keyUpdates.get() + " key updates were sent");
+            assertTrue(ssh.isAlive(), "the SSH session survived the key updates");
+        }
+    }
+
+    /** Plain TCP from OpenSSH in, TLS 1.3 with ALPN ssh out, KeyUpdates sent while bytes flow. */
+    private void bridgeOnce(java.net.ServerSocket bridge, AtomicLong keyUpdates) {
+        try (java.net.Socket plain = bridge.accept();
+             SSLSocket tls = (SSLSocket) TestTls.trustingClient().getSocketFactory()
+                     .createSocket(InetAddress.getLoopbackAddress(), frontDoor.port())) {
+            SSLParameters parameters = tls.getSSLParameters();
+            parameters.setApplicationProtocols(new String[] {"ssh"});
+            parameters.setProtocols(new String[] {"TLSv1.3"});
+            tls.setSSLParameters(parameters);
+            tls.startHandshake();
+            Thread up = new Thread(() -> pipe(plain, tls), "test-bridge-up");
+            up.setDaemon(true);
+            up.start();
+            Thread rekey = new Thread(() -> {
+                while (!tls.isClosed()) {
+                    try {
+                        Thread.sleep(20);
+                        tls.startHandshake(); // on an established TLS 1.3 connection: a KeyUpdate
+                        keyUpdates.incrementAndGet();
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            }, "test-bridge-rekey");
+            rekey.setDaemon(true);
+            rekey.start();
+            pipe(tls, plain);
+            up.join(5000);
+        } catch (Exception e) {
+            // the test's assertions say what went wrong
+        }
+    }
+
+    private static void pipe(java.net.Socket from, java.net.Socket to) {
+        try {
+            from.getInputStream().transferTo(to.getOutputStream());
+            if (to instanceof SSLSocket) {
+                to.close();
+            } else {
+                to.shutdownOutput();
+            }
+        } catch (Exception e) {
+            // one side went away: the other pipe ends too
+        }
+    }
+
     private void assertTunnelWorks(String openSslOptions, String name) throws Exception {
         try (Backends.Backend echo = Backends.echo()) {
             Process ssh = ssh(openSslOptions, "-o", "ServerAliveInterval=1", "-R", "/" + name + ":127.0.0.1:" + echo.port(),
@@ -224,7 +306,7 @@ class SshOverTlsTest {
         }
     }
 
-    private static String firstLine(Process ssh) throws Exception {
+    private String firstLine(Process ssh) throws Exception {
         BufferedReader out = new BufferedReader(new InputStreamReader(ssh.getInputStream(), StandardCharsets.UTF_8));
         String line = CompletableFuture.supplyAsync(() -> {
             try {
@@ -236,7 +318,7 @@ class SshOverTlsTest {
         if (line == null) {
             ssh.destroy();
             ssh.waitFor(5, TimeUnit.SECONDS);
-            throw new AssertionError("ssh printed nothing: " + new String(ssh.getErrorStream().readAllBytes()));
+            throw new AssertionError("ssh printed nothing: " + Files.readString(dir.resolve("ssh-" + ssh.pid() + ".err")));
         }
         return line;
     }
@@ -244,15 +326,28 @@ class SshOverTlsTest {
     /** OpenSSH through {@code openssl s_client}, exactly as PROTOCOL.md documents for users. */
     private Process ssh(String openSslOptions, String... args) throws Exception {
         String proxy = "openssl s_client -quiet " + openSslOptions + " -connect 127.0.0.1:" + frontDoor.port();
+        return openssh(List.of("-o", "ProxyCommand=" + proxy), "gw.test", args);
+    }
+
+    /** OpenSSH straight to a port (the test's TLS bridge). */
+    private Process sshDirect(int port, String... args) throws Exception {
+        return openssh(List.of("-p", Integer.toString(port)), "127.0.0.1", args);
+    }
+
+    private Process openssh(List<String> how, String host, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(SSH.toString(), "-F", "/dev/null", "-i", identity.toString(),
                 "-o", "IdentitiesOnly=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
                 "-o", "BatchMode=yes", "-o", "LogLevel=" + System.getProperty("test.ssh.loglevel", "ERROR"), "-o", "ExitOnForwardFailure=yes",
-                "-o", "ProxyCommand=" + proxy, "-l", "env1"));
+                "-l", "env1"));
+        command.addAll(how);
         List<String> rest = new ArrayList<>(List.of(args));
         command.addAll(rest.subList(0, rest.size() - 1));
-        command.add("gw.test");
+        command.add(host);
         command.add(rest.get(rest.size() - 1));
-        Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        Path errors = dir.resolve("ssh-errors.tmp");
+        Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE)
+                .redirectError(errors.toFile()).start();
+        Files.move(errors, dir.resolve("ssh-" + process.pid() + ".err"));
         processes.add(process);
         return process;
     }
