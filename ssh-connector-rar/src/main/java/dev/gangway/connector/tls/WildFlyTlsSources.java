@@ -93,18 +93,41 @@ public final class WildFlyTlsSources implements TlsSources {
         });
         ServiceController<?> demand = builder.setInitialMode(ServiceController.Mode.ACTIVE).install();
         try {
-            if (!up.await(START_WAIT_SECONDS, TimeUnit.SECONDS)) {
-                demand.setMode(ServiceController.Mode.REMOVE);
-                throw TlsLogger.LOG.serviceNotUp("ssl-context " + settings.sslContextName() + " or socket binding "
-                                + settings.httpsSocketBinding(), START_WAIT_SECONDS,
-                        container.getRequiredService(ssl).getState() + " / " + container.getRequiredService(binding).getState());
+            awaitUp(container, up, ssl, binding, settings);
+        } catch (ResourceAdapterInternalException e) {
+            demand.setMode(ServiceController.Mode.REMOVE);
+            throw e;
+        }
+        return new WildFlyTlsSources(container, ssl, binding, demand);
+    }
+
+    /** Until both are up; at once with the reason when one of them failed to start (a key store it cannot read). */
+    private static void awaitUp(ServiceContainer container, CountDownLatch up, ServiceName ssl, ServiceName binding,
+                                TlsSettings settings) throws ResourceAdapterInternalException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_WAIT_SECONDS);
+        try {
+            while (!up.await(50, TimeUnit.MILLISECONDS)) {
+                for (ServiceName name : new ServiceName[] {ssl, binding}) {
+                    ServiceController<?> controller = container.getService(name);
+                    if (controller == null) {
+                        throw TlsLogger.LOG.serviceNotUp(name.getCanonicalName(), 0, "removed");
+                    }
+                    if (controller.getState() == ServiceController.State.START_FAILED) {
+                        throw TlsLogger.LOG.serviceFailed(name.getCanonicalName(),
+                                String.valueOf(controller.getStartException()));
+                    }
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw TlsLogger.LOG.serviceNotUp("ssl-context " + settings.sslContextName() + " or socket binding "
+                                    + settings.httpsSocketBinding(), START_WAIT_SECONDS,
+                            container.getRequiredService(ssl).getState() + " / "
+                                    + container.getRequiredService(binding).getState());
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            demand.setMode(ServiceController.Mode.REMOVE);
             throw TlsLogger.LOG.lookupFailed("ssl-context " + settings.sslContextName(), "interrupted", e);
         }
-        return new WildFlyTlsSources(container, ssl, binding, demand);
     }
 
     @Override
