@@ -37,6 +37,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -244,7 +245,7 @@ class SshOverTlsTest {
             Thread up = new Thread(() -> pipe(plain, tls), "test-bridge-up");
             up.setDaemon(true);
             up.start();
-            Thread rekey = new Thread(() -> {
+            Thread rekey = keyUpdates == null ? null : new Thread(() -> {
                 while (!tls.isClosed()) {
                     try {
                         Thread.sleep(20);
@@ -255,8 +256,10 @@ class SshOverTlsTest {
                     }
                 }
             }, "test-bridge-rekey");
-            rekey.setDaemon(true);
-            rekey.start();
+            if (rekey != null) {
+                rekey.setDaemon(true);
+                rekey.start();
+            }
             pipe(tls, plain);
             up.join(5000);
         } catch (Exception e) {
@@ -274,6 +277,77 @@ class SshOverTlsTest {
             }
         } catch (Exception e) {
             // one side went away: the other pipe ends too
+        }
+    }
+
+    /** Not an assertion: the figures for the report, SSH over TLS next to plain SSH, same server, same client. */
+    @Test
+    void throughputFigures() throws Exception {
+        long total = Long.getLong("test.tls.throughput.bytes", 16L * 1024 * 1024);
+        double[] tls = megabytesPerSecond(total, "-alpn ssh -servername gw.test", "tls");
+        double[] plain = megabytesPerSecond(total, null, "plain");
+        double[] bridged;
+        try (java.net.ServerSocket bridge = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread bridging = new Thread(() -> bridgeOnce(bridge, null), "test-tls-bridge");
+            bridging.setDaemon(true);
+            bridging.start();
+            bridged = megabytesPerSecond(total, "bridge:" + bridge.getLocalPort(), "bridged");
+        }
+        System.out.printf("through a tunnel, %d MiB, download / upload MB/s: SSH over TLS via openssl s_client "
+                        + "%.0f / %.0f, via a JDK TLS client %.0f / %.0f; plain SSH %.0f / %.0f%n", total >> 20,
+                tls[0], tls[1], bridged[0], bridged[1], plain[0], plain[1]);
+    }
+
+    /** Download (service to server) then upload (server to service) through one tunnel; MB/s of each. */
+    private double[] megabytesPerSecond(long total, String openSslOptions, String name) throws Exception {
+        AtomicLong uploaded = new AtomicLong();
+        CompletableFuture<Void> uploadDone = new CompletableFuture<>();
+        AtomicInteger connections = new AtomicInteger();
+        try (Backends.Backend source = new Backends.Backend(socket -> {
+            if (connections.getAndIncrement() == 0) {
+                byte[] chunk = new byte[64 * 1024];
+                for (long sent = 0; sent < total; sent += chunk.length) {
+                    socket.getOutputStream().write(chunk, 0, (int) Math.min(chunk.length, total - sent));
+                }
+                socket.shutdownOutput();
+            } else {
+                uploaded.set(socket.getInputStream().transferTo(java.io.OutputStream.nullOutputStream()));
+                uploadDone.complete(null);
+            }
+        })) {
+            String[] args = {"-c", "aes128-gcm@openssh.com", "-R", "/" + name + ":127.0.0.1:" + source.port(), "hello"};
+            Process ssh = openSslOptions == null
+                    ? openssh(List.of("-p", Integer.toString(server.port())), "127.0.0.1", args)
+                    : openSslOptions.startsWith("bridge:")
+                    ? openssh(List.of("-p", openSslOptions.substring(7)), "127.0.0.1", args)
+                    : ssh(openSslOptions, args);
+            firstLine(ssh);
+            TunnelStream stream = server.registry().find(TunnelKeys.key(name, clientId)).orElseThrow()
+                    .openStream(TestSsh.TIMEOUT);
+            ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+            long started = System.nanoTime();
+            long received = 0;
+            for (int n; (n = StreamIo.read(stream, buffer.clear())) >= 0; ) {
+                received += n;
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            stream.close();
+            assertEquals(total, received);
+
+            TunnelStream up = server.registry().find(TunnelKeys.key(name, clientId)).orElseThrow()
+                    .openStream(TestSsh.TIMEOUT);
+            ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+            long upStarted = System.nanoTime();
+            for (long sent = 0; sent < total; sent += chunk.capacity()) {
+                StreamIo.writeAll(up, chunk.clear());
+            }
+            up.shutdownOutput();
+            uploadDone.get(60, TimeUnit.SECONDS);
+            double upSeconds = (System.nanoTime() - upStarted) / 1e9;
+            up.close();
+            ssh.destroy();
+            assertEquals(total, uploaded.get());
+            return new double[] {received / seconds / 1e6, total / upSeconds / 1e6};
         }
     }
 
