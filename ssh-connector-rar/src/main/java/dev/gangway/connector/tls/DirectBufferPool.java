@@ -34,6 +34,11 @@ public final class DirectBufferPool {
         }
     }
 
+    /** Buffers waiting for reuse now. */
+    int pooled() {
+        return free.size();
+    }
+
     public int bufferSize() {
         return bufferSize;
     }

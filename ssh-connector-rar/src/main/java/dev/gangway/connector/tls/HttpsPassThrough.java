@@ -6,6 +6,7 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.CompletionHandler;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -25,6 +26,7 @@ final class HttpsPassThrough {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean oneDirectionEnded = new AtomicBoolean();
     private AsynchronousSocketChannel backend;
+    private volatile ScheduledFuture<?> lingerTimer;
 
     /** @param hello the ClientHello bytes in read mode */
     HttpsPassThrough(FrontDoorContext context, AsynchronousSocketChannel visitor, ByteBuffer hello) {
@@ -101,16 +103,35 @@ final class HttpsPassThrough {
         closeBoth();
     }
 
-    /** One direction reached its end of stream and passed it on; when both have, the connection is done. */
-    void directionEnded() {
+    /**
+     * One direction reached its end of stream and passed it on; when both have, the connection is done. When the
+     * https listener ended first it has closed for good (it never half-closes) and reads nothing more: a visitor
+     * that keeps its side open past the linger would only hold the connection, so it is closed then.
+     */
+    void directionEnded(boolean fromBackend) {
         if (!oneDirectionEnded.compareAndSet(false, true)) {
             closeBoth();
+        } else if (fromBackend) {
+            try {
+                lingerTimer = context.timer().schedule(this::closeBoth, context.halfCloseLinger().toMillis(),
+                        TimeUnit.MILLISECONDS);
+            } catch (RuntimeException e) {
+                closeBoth(); // the front door is stopping
+            }
         }
+    }
+
+    AsynchronousSocketChannel visitor() {
+        return visitor;
     }
 
     /** An error either way ends both: closing fails the other direction's pending operation. */
     void closeBoth() {
         if (closed.compareAndSet(false, true)) {
+            ScheduledFuture<?> linger = lingerTimer;
+            if (linger != null) {
+                linger.cancel(false);
+            }
             Channels.closeQuietly(visitor);
             if (backend != null) {
                 Channels.closeQuietly(backend);

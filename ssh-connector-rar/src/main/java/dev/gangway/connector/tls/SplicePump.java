@@ -89,7 +89,7 @@ final class SplicePump {
             connection.closeBoth();
             return;
         }
-        connection.directionEnded();
+        connection.directionEnded(from != connection.visitor());
     }
 
     private void stop() {

@@ -74,8 +74,7 @@ final class SshTlsHandshake {
         try {
             engine.setHandshakeApplicationProtocolSelector((e, offered) -> selectAlpn(offered));
         } catch (UnsupportedOperationException e) {
-            TlsLogger.CLIENT.debugf("The SSL engine %s takes no ALPN selector; SSH over TLS answers no ALPN",
-                    engine.getClass().getName());
+            TlsLogger.CLIENT.noAlpnSelector(engine.getClass().getName());
         }
     }
 

@@ -78,4 +78,12 @@ public interface TlsLogger extends BasicLogger {
     @LogMessage(level = DEBUG)
     @Message(id = 1424, value = "TLS connection from %s ended: %s")
     void connectionEnded(String remote, String reason);
+
+    @LogMessage(level = DEBUG)
+    @Message(id = 1425, value = "Accepting a TLS connection failed (%s); accepting again shortly")
+    void acceptFailed(String reason);
+
+    @LogMessage(level = DEBUG)
+    @Message(id = 1426, value = "The SSL engine %s takes no ALPN selector; SSH over TLS connections get no ALPN answer")
+    void noAlpnSelector(String engineClass);
 }

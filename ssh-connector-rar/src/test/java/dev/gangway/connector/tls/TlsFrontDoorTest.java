@@ -213,6 +213,44 @@ class TlsFrontDoorTest {
     }
 
     @Test
+    void aVisitorLingeringAfterTheListenerClosedIsClosedAfterTheLinger() throws Exception {
+        frontDoor.stop();
+        frontDoor = new TlsFrontDoor(new TlsSettings("127.0.0.1", 0, "testSSC", "test-https", List.of(), HANDSHAKE_TIMEOUT),
+                sources, channel -> channel.close(), events);
+        frontDoor.halfCloseLinger(Duration.ofMillis(700));
+        frontDoor.start();
+        Thread server = new Thread(() -> {
+            try (Socket raw = backend.accept()) {
+                raw.getInputStream().read(new byte[256]); // the PROXY line and the hello
+                raw.getOutputStream().write("bye".getBytes(StandardCharsets.US_ASCII)); // then a full close
+            } catch (IOException ignored) {
+                // the assertions tell
+            }
+        }, "test-closing-backend");
+        server.setDaemon(true);
+        server.start();
+        Socket visitor = plainClient();
+        visitor.getOutputStream().write(TestTls.clientHello("web.example", List.of("http/1.1")));
+        visitor.setSoTimeout(5000);
+        assertEquals("bye", new String(visitor.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+        // The visitor now says nothing and keeps its side open: one direction's buffer is back, the other waits.
+        long lingerStarted = System.nanoTime();
+        awaitPooled(1, Duration.ofSeconds(2));
+        awaitPooled(2, Duration.ofSeconds(3));
+        assertTrue(System.nanoTime() - lingerStarted >= TimeUnit.MILLISECONDS.toNanos(500), "closed before the linger");
+    }
+
+    private void awaitPooled(int expected, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (frontDoor.pooledBuffers() < expected) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("pooled buffers: " + frontDoor.pooledBuffers() + ", expected " + expected);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
     void aDeadBackendDisconnectsTheVisitorAtOnce() throws Exception {
         backend.close();
         long started = System.nanoTime();
