@@ -195,7 +195,7 @@ public class GangwayResourceAdapter implements ResourceAdapter {
             }
         }
         running = new Running(server, registry, gateway, frontDoor, sources);
-        if (Boolean.TRUE.equals(sshPlainEnabled)) {
+        if (plainSsh()) {
             ConnectorLogger.LOG.started(settings.bindAddress(), server.port(), settings.baseUrl().toString(),
                     settings.authMode().configValue());
         } else {
@@ -291,7 +291,7 @@ public class GangwayResourceAdapter implements ResourceAdapter {
             Path keys = authorizedKeysFile == null || authorizedKeysFile.isBlank() ? null : Path.of(authorizedKeysFile.trim());
             // With plain SSH off, MINA still needs a listener for its lifecycle: an ephemeral loopback one, which
             // nothing outside the machine can reach; SSH then comes in only through the TLS front door.
-            boolean plain = !Boolean.FALSE.equals(sshPlainEnabled);
+            boolean plain = plainSsh();
             if (!plain && !Boolean.TRUE.equals(tlsEnabled)) {
                 throw new IllegalArgumentException("sshPlainEnabled=false needs tlsEnabled=true, else no client can reach SSH");
             }
@@ -330,6 +330,11 @@ public class GangwayResourceAdapter implements ResourceAdapter {
         } catch (IllegalArgumentException e) {
             throw ConnectorLogger.LOG.invalidSetting(e.getMessage(), e);
         }
+    }
+
+    /** Plain SSH unless explicitly switched off. */
+    private boolean plainSsh() {
+        return !Boolean.FALSE.equals(sshPlainEnabled);
     }
 
     private Path hostKeyPath() {

@@ -317,6 +317,21 @@ class TlsFrontDoorTest {
     }
 
     @Test
+    void theServersOwnSlownessDoesNotCountAgainstTheClient() throws Exception {
+        // Choosing the key takes longer than the whole handshake timeout (Elytron making its certificate).
+        sources.rotate(TestTls.slowServerContext(dir, "slow.test", HANDSHAKE_TIMEOUT.toMillis() + 500));
+        SSLSocket client = tlsClient("x.example", "ssh");
+        client.startHandshake();
+        assertEquals("ssh", client.getApplicationProtocol());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (sshHandoffs.get() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(1, sshHandoffs.get());
+        assertEquals(0, refused.get());
+    }
+
+    @Test
     void manyStalledConnectionsHoldNoThread() throws Exception {
         int before = threadsNamed("gangway-tls");
         for (int i = 0; i < 100; i++) {
