@@ -45,17 +45,21 @@ final class HttpsPassThrough {
             backendDown("(unknown)", e);
             return;
         }
-        backend.connect(target, null, new CompletionHandler<Void, Void>() {
-            @Override
-            public void completed(Void result, Void ignored) {
-                sendProxyHeader();
-            }
+        try {
+            backend.connect(target, null, new CompletionHandler<Void, Void>() {
+                @Override
+                public void completed(Void result, Void ignored) {
+                    sendProxyHeader();
+                }
 
-            @Override
-            public void failed(Throwable e, Void ignored) {
-                backendDown(target.toString(), e);
-            }
-        });
+                @Override
+                public void failed(Throwable e, Void ignored) {
+                    backendDown(target.toString(), e);
+                }
+            });
+        } catch (RuntimeException e) {
+            abandon("the front door is stopping: " + e);
+        }
     }
 
     private void sendProxyHeader() {
@@ -72,6 +76,14 @@ final class HttpsPassThrough {
     }
 
     private void writeHeader(ByteBuffer header) {
+        try {
+            writeHeaderOnce(header);
+        } catch (RuntimeException e) {
+            abandon("the front door is stopping: " + e);
+        }
+    }
+
+    private void writeHeaderOnce(ByteBuffer header) {
         backend.write(header, HEADER_WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS, null, new CompletionHandler<Integer, Void>() {
             @Override
             public void completed(Integer n, Void ignored) {

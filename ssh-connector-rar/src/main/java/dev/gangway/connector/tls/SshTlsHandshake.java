@@ -184,6 +184,14 @@ final class SshTlsHandshake {
             stalled();
             return;
         }
+        try {
+            writeOnce(left);
+        } catch (RuntimeException e) {
+            fail(e);
+        }
+    }
+
+    private void writeOnce(long left) {
         client.write(netOut, left, TimeUnit.NANOSECONDS, null, new CompletionHandler<Integer, Void>() {
             @Override
             public void completed(Integer n, Void ignored) {

@@ -34,8 +34,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Rotation: Elytron's key-manager {@code init()} stops and starts the key-manager's service object in place, and
  * that value is a delegating key manager whose delegate is swapped, so the SSLContext built on it serves the new key
- * without being rebuilt. The context is still looked up again for every SSH over TLS connection, which also covers a
- * server-ssl-context that was removed and added again.
+ * without being rebuilt. Not so while the key manager is the lazy one that makes a self-signed certificate on first
+ * use ({@code generate-self-signed-certificate-host}): {@code init()} makes a new object the SSLContext never sees, so
+ * the first rotation away from a generated certificate needs a reload (seen in the rotation IT; Undertow's https
+ * listener is in the same position). The context is still looked up again for every SSH over TLS connection,
+ * which also covers a server-ssl-context that was removed and added again.
  */
 public final class WildFlyTlsSources implements TlsSources {
 
