@@ -6,7 +6,10 @@ import dev.gangway.connector.ssh.KeyAuthorityGate;
 import dev.gangway.connector.ssh.KeyAuthorityRegistration;
 import dev.gangway.connector.ssh.SshSettings;
 import dev.gangway.connector.ssh.SshTunnelServer;
+import dev.gangway.connector.stats.GatewayStatistics;
+import dev.gangway.connector.tls.TlsEvents;
 import dev.gangway.connector.tls.TlsFrontDoor;
+import dev.gangway.connector.tls.TlsRoute;
 import dev.gangway.connector.tls.TlsSettings;
 import dev.gangway.connector.tls.TlsSources;
 import dev.gangway.connector.tls.WildFlyTlsSources;
@@ -195,7 +198,7 @@ public class GangwayResourceAdapter implements ResourceAdapter {
         if (tls != null) {
             try {
                 sources = tlsSourcesLookup.open(tls);
-                frontDoor = new TlsFrontDoor(tls, sources, server::adopt);
+                frontDoor = new TlsFrontDoor(tls, sources, server::adopt, statisticsOf(registry));
                 frontDoor.start();
             } catch (ResourceAdapterInternalException | IOException | RuntimeException e) {
                 if (sources != null) {
@@ -209,7 +212,7 @@ public class GangwayResourceAdapter implements ResourceAdapter {
             }
         }
         running = new Running(server, registry, gateway, frontDoor, sources);
-        if (Boolean.TRUE.equals(sshPlainEnabled)) {
+        if (plainSsh()) {
             ConnectorLogger.LOG.started(settings.bindAddress(), server.port(), settings.baseUrl().toString(),
                     settings.authMode().configValue());
         } else {
@@ -263,6 +266,22 @@ public class GangwayResourceAdapter implements ResourceAdapter {
         return started().server();
     }
 
+    /** The front door's counts go to the gateway statistics the admin console shows. */
+    private static TlsEvents statisticsOf(TunnelRegistry registry) {
+        GatewayStatistics statistics = registry.statistics();
+        return new TlsEvents() {
+            @Override
+            public void routed(TlsRoute route) {
+                statistics.tlsRouted(route == TlsRoute.SSH);
+            }
+
+            @Override
+            public void refused() {
+                statistics.tlsConnectionRefused();
+            }
+        };
+    }
+
     /** The TLS front door's bound port (tests); -1 when tlsEnabled is false. */
     public int tlsPort() {
         TlsFrontDoor frontDoor = started().frontDoor();
@@ -294,7 +313,7 @@ public class GangwayResourceAdapter implements ResourceAdapter {
             Path keys = authorizedKeysFile == null || authorizedKeysFile.isBlank() ? null : Path.of(authorizedKeysFile.trim());
             // With plain SSH off, MINA still needs a listener for its lifecycle: an ephemeral loopback one, which
             // nothing outside the machine can reach; SSH then comes in only through the TLS front door.
-            boolean plain = !Boolean.FALSE.equals(sshPlainEnabled);
+            boolean plain = plainSsh();
             if (!plain && !Boolean.TRUE.equals(tlsEnabled)) {
                 throw new IllegalArgumentException("sshPlainEnabled=false needs tlsEnabled=true, else no client can reach SSH");
             }
@@ -333,6 +352,11 @@ public class GangwayResourceAdapter implements ResourceAdapter {
         } catch (IllegalArgumentException e) {
             throw ConnectorLogger.LOG.invalidSetting(e.getMessage(), e);
         }
+    }
+
+    /** Plain SSH unless explicitly switched off. */
+    private boolean plainSsh() {
+        return !Boolean.FALSE.equals(sshPlainEnabled);
     }
 
     private Path hostKeyPath() {

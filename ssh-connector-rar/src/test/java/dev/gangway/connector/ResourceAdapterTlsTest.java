@@ -104,6 +104,21 @@ class ResourceAdapterTlsTest {
     }
 
     @Test
+    void aBusyTlsPortFailsTheStartNamingItAndReleasesEverything() throws Exception {
+        int threadsBefore = threads("gangway-");
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            adapter = adapter();
+            adapter.setTlsPort(taken.getLocalPort());
+            ResourceAdapterInternalException failure = assertThrows(ResourceAdapterInternalException.class,
+                    () -> adapter.start(null));
+            assertTrue(failure.getMessage().contains("TLS front door") && failure.getMessage().contains("tlsPort"),
+                    failure.getMessage());
+        }
+        assertEquals(threadsBefore, threads("gangway-"), "threads left after the failed start");
+        adapter = null;
+    }
+
+    @Test
     void badTlsSettingsFailLoudly() {
         GangwayResourceAdapter a = adapter();
         a.setTlsHandshakeTimeoutSeconds(0);

@@ -41,6 +41,9 @@ final class GatewayStatisticsPlugin implements StatisticsPlugin {
     static final String BYTES_TO_SERVICES = "BytesToServices";
     static final String BYTES_FROM_SERVICES = "BytesFromServices";
     static final String TUNNEL_LIST = "TunnelList";
+    static final String TLS_TO_SSH = "TlsToSsh";
+    static final String TLS_TO_HTTPS = "TlsToHttps";
+    static final String TLS_REFUSED = "TlsRefused";
 
     private record Metric(Class<?> type, String description) {
     }
@@ -60,6 +63,12 @@ final class GatewayStatisticsPlugin implements StatisticsPlugin {
                 "Bytes sent through tunnels to the services (request heads and bodies) since the adapter started"));
         m.put(BYTES_FROM_SERVICES, new Metric(long.class,
                 "Bytes received through tunnels from the services (response heads and bodies) since the adapter started"));
+        m.put(TLS_TO_SSH, new Metric(long.class,
+                "Connections on the public TLS port sent to the SSH server (SSH over TLS) since the adapter started"));
+        m.put(TLS_TO_HTTPS, new Metric(long.class,
+                "Connections on the public TLS port passed to the https listener since the adapter started"));
+        m.put(TLS_REFUSED, new Metric(long.class, "Connections on the public TLS port dropped before or during their "
+                + "handshake (not TLS, malformed, oversize, stalled, failed SSH over TLS handshake) since the adapter started"));
         m.put(TUNNEL_LIST, new Metric(String.class, "Every tunnel now, as a JSON array sorted by key: key, clientId, "
                 + "envId, keyFingerprint, owner and ownerSubject (authMode sso only), access, url, openedAt, activeStreams, "
                 + "openChannels, streams, channelsOpened, bytesToService, bytesFromService"));
@@ -114,6 +123,9 @@ final class GatewayStatisticsPlugin implements StatisticsPlugin {
             case STREAMS -> gateway.streams();
             case BYTES_TO_SERVICES -> gateway.bytesToServices();
             case BYTES_FROM_SERVICES -> gateway.bytesFromServices();
+            case TLS_TO_SSH -> gateway.tlsToSsh();
+            case TLS_TO_HTTPS -> gateway.tlsToHttps();
+            case TLS_REFUSED -> gateway.tlsRefused();
             case TUNNEL_LIST -> TunnelTable.json(registry.all().stream()
                     .map(t -> new TunnelTable.Row(t.info(), t.statistics())).toList());
             default -> null;

@@ -23,6 +23,9 @@ public final class GatewayStatistics {
     private final LongAdder streams = new LongAdder();
     private final LongAdder bytesToServices = new LongAdder();
     private final LongAdder bytesFromServices = new LongAdder();
+    private final LongAdder tlsToSsh = new LongAdder();
+    private final LongAdder tlsToHttps = new LongAdder();
+    private final LongAdder tlsRefused = new LongAdder();
 
     /** Counters for a tunnel the registry just registered. */
     public TunnelStatistics newTunnel() {
@@ -101,6 +104,31 @@ public final class GatewayStatistics {
         return bytesFromServices.sum();
     }
 
+    /** A TLS front door connection was routed: to the SSH server ({@code ssh}) or to the https listener. */
+    public void tlsRouted(boolean ssh) {
+        (ssh ? tlsToSsh : tlsToHttps).increment();
+    }
+
+    /** The TLS front door dropped a connection before routing it or in its SSH over TLS handshake. */
+    public void tlsConnectionRefused() {
+        tlsRefused.increment();
+    }
+
+    /** TLS front door connections sent to the SSH server since start (or the last clear). */
+    public long tlsToSsh() {
+        return tlsToSsh.sum();
+    }
+
+    /** TLS front door connections passed to the https listener since start (or the last clear). */
+    public long tlsToHttps() {
+        return tlsToHttps.sum();
+    }
+
+    /** TLS front door connections dropped (not TLS, malformed, oversize, stalled) since start (or the last clear). */
+    public long tlsRefused() {
+        return tlsRefused.sum();
+    }
+
     /**
      * Zeroes the totals, not the gauges: a gauge counts what is open now, and zeroing it would make every later close
      * drive it negative. Updates racing with the clear may be kept or lost; these are statistics.
@@ -110,5 +138,8 @@ public final class GatewayStatistics {
         streams.reset();
         bytesToServices.reset();
         bytesFromServices.reset();
+        tlsToSsh.reset();
+        tlsToHttps.reset();
+        tlsRefused.reset();
     }
 }

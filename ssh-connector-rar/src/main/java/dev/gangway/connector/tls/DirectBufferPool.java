@@ -4,10 +4,11 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.ArrayBlockingQueue;
 
 /**
- * Direct buffers for the HTTPS splice and the ClientHello, all of one size, a bounded number of them kept for reuse.
+ * Direct buffers for the HTTPS splice, all of one size, a bounded number of them kept for reuse.
  *
  * <p>Why a pool: socket I/O from a heap buffer goes through a temporary direct copy, and a direct buffer is costly to
- * allocate (zeroed, reserved, freed only after a GC), too costly to make two per visitor connection. Why bounded:
+ * allocate (zeroed, reserved, freed only after a GC), too costly to make two per visitor connection.
+ * Per connection the splice holds exactly two, so its memory is bounded. Why bounded:
  * what the pool keeps is at most {@code retained x size} bytes however many connections came and went; a burst above
  * that allocates fresh buffers, which the garbage collector frees when they are dropped on release.
  */
@@ -31,6 +32,11 @@ public final class DirectBufferPool {
         if (buffer.isDirect() && buffer.capacity() == bufferSize) {
             free.offer(buffer.clear());
         }
+    }
+
+    /** Buffers waiting for reuse now. */
+    int pooled() {
+        return free.size();
     }
 
     public int bufferSize() {

@@ -6,12 +6,14 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.CompletionHandler;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An HTTPS connection, TLS untouched: connects to the https listener, writes the PROXY protocol line with the
- * visitor's real addresses, then the ClientHello bytes already read, then splices both ways until both ends are done.
+ * visitor's real addresses and the ClientHello bytes already read (one write), then splices both ways until both
+ * ends are done, with a pooled direct buffer per direction.
  * A backend that cannot be reached disconnects the visitor at once, with one WARN per burst saying what to fix.
  */
 final class HttpsPassThrough {
@@ -24,8 +26,9 @@ final class HttpsPassThrough {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean oneDirectionEnded = new AtomicBoolean();
     private AsynchronousSocketChannel backend;
+    private volatile ScheduledFuture<?> lingerTimer;
 
-    /** @param hello the ClientHello bytes in read mode, a pooled buffer that becomes the visitor-to-backend buffer */
+    /** @param hello the ClientHello bytes in read mode */
     HttpsPassThrough(FrontDoorContext context, AsynchronousSocketChannel visitor, ByteBuffer hello) {
         this.context = context;
         this.visitor = visitor;
@@ -42,24 +45,29 @@ final class HttpsPassThrough {
             backendDown("(unknown)", e);
             return;
         }
-        backend.connect(target, null, new CompletionHandler<Void, Void>() {
-            @Override
-            public void completed(Void result, Void ignored) {
-                sendProxyHeader();
-            }
+        try {
+            backend.connect(target, null, new CompletionHandler<Void, Void>() {
+                @Override
+                public void completed(Void result, Void ignored) {
+                    sendProxyHeader();
+                }
 
-            @Override
-            public void failed(Throwable e, Void ignored) {
-                backendDown(target.toString(), e);
-            }
-        });
+                @Override
+                public void failed(Throwable e, Void ignored) {
+                    backendDown(target.toString(), e);
+                }
+            });
+        } catch (RuntimeException e) {
+            abandon("the front door is stopping: " + e);
+        }
     }
 
     private void sendProxyHeader() {
         ByteBuffer header;
         try {
-            header = ByteBuffer.wrap(ProxyProtocolHeader.v1((InetSocketAddress) visitor.getRemoteAddress(),
-                    (InetSocketAddress) visitor.getLocalAddress()));
+            byte[] line = ProxyProtocolHeader.v1((InetSocketAddress) visitor.getRemoteAddress(),
+                    (InetSocketAddress) visitor.getLocalAddress());
+            header = ByteBuffer.allocate(line.length + hello.remaining()).put(line).put(hello).flip();
         } catch (IOException | RuntimeException e) {
             abandon("visitor gone before the splice: " + e);
             return;
@@ -68,14 +76,22 @@ final class HttpsPassThrough {
     }
 
     private void writeHeader(ByteBuffer header) {
+        try {
+            writeHeaderOnce(header);
+        } catch (RuntimeException e) {
+            abandon("the front door is stopping: " + e);
+        }
+    }
+
+    private void writeHeaderOnce(ByteBuffer header) {
         backend.write(header, HEADER_WRITE_TIMEOUT_SECONDS, TimeUnit.SECONDS, null, new CompletionHandler<Integer, Void>() {
             @Override
             public void completed(Integer n, Void ignored) {
                 if (header.hasRemaining()) {
                     writeHeader(header);
                 } else {
-                    new SplicePump(visitor, backend, hello, HttpsPassThrough.this).start();
-                    new SplicePump(backend, visitor, context.buffers().acquire().flip(), HttpsPassThrough.this).start();
+                    new SplicePump(visitor, backend, context.buffers().acquire(), HttpsPassThrough.this).start();
+                    new SplicePump(backend, visitor, context.buffers().acquire(), HttpsPassThrough.this).start();
                 }
             }
 
@@ -92,25 +108,42 @@ final class HttpsPassThrough {
         abandon(null);
     }
 
-    /** Before the pumps exist: nothing reads into the hello buffer any more. */
     private void abandon(String reason) {
         if (reason != null && TlsLogger.CLIENT.isDebugEnabled()) {
             TlsLogger.CLIENT.connectionEnded(Channels.remote(visitor), reason);
         }
         closeBoth();
-        context.buffers().release(hello);
     }
 
-    /** One direction reached its end of stream and passed it on; when both have, the connection is done. */
-    void directionEnded() {
+    /**
+     * One direction reached its end of stream and passed it on; when both have, the connection is done. When the
+     * https listener ended first it has closed for good (it never half-closes) and reads nothing more: a visitor
+     * that keeps its side open past the linger would only hold the connection, so it is closed then.
+     */
+    void directionEnded(boolean fromBackend) {
         if (!oneDirectionEnded.compareAndSet(false, true)) {
             closeBoth();
+        } else if (fromBackend) {
+            try {
+                lingerTimer = context.timer().schedule(this::closeBoth, context.halfCloseLinger().toMillis(),
+                        TimeUnit.MILLISECONDS);
+            } catch (RuntimeException e) {
+                closeBoth(); // the front door is stopping
+            }
         }
+    }
+
+    AsynchronousSocketChannel visitor() {
+        return visitor;
     }
 
     /** An error either way ends both: closing fails the other direction's pending operation. */
     void closeBoth() {
         if (closed.compareAndSet(false, true)) {
+            ScheduledFuture<?> linger = lingerTimer;
+            if (linger != null) {
+                linger.cancel(false);
+            }
             Channels.closeQuietly(visitor);
             if (backend != null) {
                 Channels.closeQuietly(backend);

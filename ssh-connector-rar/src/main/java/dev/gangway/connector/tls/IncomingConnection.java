@@ -12,20 +12,24 @@ import java.util.concurrent.TimeUnit;
 /**
  * A connection the front door just accepted, until its ClientHello says where it goes. It reads with the time left
  * of the handshake deadline (the channel's own read timeout, so a stalled client holds no thread and no timer task)
- * into one bounded buffer; non-TLS bytes, a malformed or oversize hello, or a stall close it, logged at DEBUG.
+ * into a heap buffer of 2 KiB, which holds nearly every real hello, grown up to the bound only for a hello that needs
+ * it: a port full of idle bots costs little memory, and none of it direct. Non-TLS bytes, a malformed or oversize
+ * hello, or a stall close it, logged at DEBUG.
  */
 final class IncomingConnection implements CompletionHandler<Integer, Void> {
+
+    private static final int INITIAL_HELLO_BYTES = 2048;
 
     private final FrontDoorContext context;
     private final AsynchronousSocketChannel visitor;
     private final long deadline;
-    private final ByteBuffer hello;
+    private ByteBuffer hello;
 
     IncomingConnection(FrontDoorContext context, AsynchronousSocketChannel visitor) {
         this.context = context;
         this.visitor = visitor;
         this.deadline = System.nanoTime() + context.settings().handshakeTimeout().toNanos();
-        this.hello = context.buffers().acquire();
+        this.hello = ByteBuffer.allocate(Math.min(INITIAL_HELLO_BYTES, context.reader().maxBytes()));
     }
 
     void start() {
@@ -56,9 +60,13 @@ final class IncomingConnection implements CompletionHandler<Integer, Void> {
             route(parsed.hello());
         } else if (outcome instanceof Refused refused) {
             refused(refused.reason().toString(), refused.detail());
-        } else if (!hello.hasRemaining()) {
+        } else if (!hello.hasRemaining() && hello.capacity() >= context.reader().maxBytes()) {
             refused(HelloOutcome.Reason.TOO_LARGE.toString(), "no end within " + hello.capacity() + " bytes");
         } else {
+            if (!hello.hasRemaining()) {
+                ByteBuffer bigger = ByteBuffer.allocate(Math.min(hello.capacity() * 4, context.reader().maxBytes()));
+                hello = bigger.put(hello.flip());
+            }
             readMore();
         }
     }
@@ -74,6 +82,7 @@ final class IncomingConnection implements CompletionHandler<Integer, Void> {
 
     private void route(ClientHello parsed) {
         TlsRoute route = context.rule().route(parsed);
+        context.events().routed(route);
         if (TlsLogger.CLIENT.isDebugEnabled()) {
             TlsLogger.CLIENT.routed(Channels.remote(visitor), parsed.serverName().orElse("-"),
                     parsed.alpn().toString(), route);
@@ -82,38 +91,35 @@ final class IncomingConnection implements CompletionHandler<Integer, Void> {
         if (route == TlsRoute.HTTPS) {
             new HttpsPassThrough(context, visitor, hello).start();
         } else {
-            // The engine wants heap buffers of its own packet size; the pooled one goes back at once.
-            ByteBuffer copy = ByteBuffer.allocate(hello.remaining()).put(hello).flip();
-            context.buffers().release(hello);
-            new SshTlsHandshake(context, visitor, copy, deadline).start();
+            new SshTlsHandshake(context, visitor, hello, deadline).start();
         }
     }
 
     private void stalled() {
+        context.events().refused();
         if (TlsLogger.CLIENT.isDebugEnabled()) {
             TlsLogger.CLIENT.stalled(Channels.remote(visitor), "ClientHello",
                     context.settings().handshakeTimeout().toMillis());
         }
-        closeAndRelease();
+        close();
     }
 
     private void refused(String reason, String detail) {
+        context.events().refused();
         if (TlsLogger.CLIENT.isDebugEnabled()) {
             TlsLogger.CLIENT.refused(Channels.remote(visitor), reason, detail);
         }
-        closeAndRelease();
+        close();
     }
 
     private void end(String reason) {
         if (TlsLogger.CLIENT.isDebugEnabled()) {
             TlsLogger.CLIENT.connectionEnded(Channels.remote(visitor), reason);
         }
-        closeAndRelease();
+        close();
     }
 
-    /** Called only with no read outstanding, so the buffer cannot be written into any more. */
-    private void closeAndRelease() {
+    private void close() {
         Channels.closeQuietly(visitor);
-        context.buffers().release(hello);
     }
 }

@@ -51,7 +51,7 @@ final class SplicePump {
         }
     };
 
-    /** @param buffer in read mode: what is in it is written first (the ClientHello), then the pump reads */
+    /** @param buffer a pooled buffer, given back when this direction stops */
     SplicePump(AsynchronousSocketChannel from, AsynchronousSocketChannel to, ByteBuffer buffer,
                HttpsPassThrough connection) {
         this.from = from;
@@ -61,11 +61,7 @@ final class SplicePump {
     }
 
     void start() {
-        if (buffer.hasRemaining()) {
-            write();
-        } else {
-            read();
-        }
+        read();
     }
 
     private void read() {
@@ -93,7 +89,7 @@ final class SplicePump {
             connection.closeBoth();
             return;
         }
-        connection.directionEnded();
+        connection.directionEnded(from != connection.visitor());
     }
 
     private void stop() {

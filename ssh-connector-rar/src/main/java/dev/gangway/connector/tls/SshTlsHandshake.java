@@ -23,13 +23,14 @@ import java.util.concurrent.TimeUnit;
  * JDK engine, checked with javap. An engine that refuses the selector is still used, with no ALPN answer: OpenSSH
  * behind {@code openssl s_client} and Preevy's client do not require one.
  *
- * <p>Delegated tasks (the handshake's signature and key exchange, a few milliseconds) run on the front door's thread.
+ * <p>Delegated tasks (the handshake's signature and key exchange, a few milliseconds; once, Elytron's lazy key
+ * manager creating the self-signed certificate, seconds) run on the front door's thread.
  */
 final class SshTlsHandshake {
 
     private final FrontDoorContext context;
     private final AsynchronousSocketChannel client;
-    private final long deadline;
+    private long deadline;
     private ByteBuffer netIn;
     private ByteBuffer appIn;
     private ByteBuffer netOut;
@@ -74,8 +75,7 @@ final class SshTlsHandshake {
         try {
             engine.setHandshakeApplicationProtocolSelector((e, offered) -> selectAlpn(offered));
         } catch (UnsupportedOperationException e) {
-            TlsLogger.CLIENT.debugf("The SSL engine %s takes no ALPN selector; SSH over TLS answers no ALPN",
-                    engine.getClass().getName());
+            TlsLogger.CLIENT.noAlpnSelector(engine.getClass().getName());
         }
     }
 
@@ -132,10 +132,14 @@ final class SshTlsHandshake {
         }
     }
 
+    /**
+     * The deadline bounds the client's slowness, not the server's: time spent in the engine's own work (signing, and
+     * on first use the key manager making its self-signed certificate, seconds) moves it back.
+     */
     private void runTasks() {
-        for (Runnable task; (task = engine.getDelegatedTask()) != null; ) {
-            task.run();
-        }
+        long started = System.nanoTime();
+        TlsBuffers.runTasks(engine);
+        deadline += System.nanoTime() - started;
     }
 
     private void read() {
@@ -180,6 +184,14 @@ final class SshTlsHandshake {
             stalled();
             return;
         }
+        try {
+            writeOnce(left);
+        } catch (RuntimeException e) {
+            fail(e);
+        }
+    }
+
+    private void writeOnce(long left) {
         client.write(netOut, left, TimeUnit.NANOSECONDS, null, new CompletionHandler<Integer, Void>() {
             @Override
             public void completed(Integer n, Void ignored) {
@@ -213,6 +225,7 @@ final class SshTlsHandshake {
     }
 
     private void stalled() {
+        context.events().refused();
         if (TlsLogger.CLIENT.isDebugEnabled()) {
             TlsLogger.CLIENT.stalled(Channels.remote(client), "TLS handshake",
                     context.settings().handshakeTimeout().toMillis());
@@ -221,6 +234,7 @@ final class SshTlsHandshake {
     }
 
     private void fail(Throwable e) {
+        context.events().refused();
         if (TlsLogger.CLIENT.isDebugEnabled()) {
             TlsLogger.CLIENT.handshakeFailed(Channels.remote(client), String.valueOf(e));
         }

@@ -3,13 +3,14 @@ package dev.gangway.connector.tls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
+import java.time.Duration;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.CompletionHandler;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * not meant for. Not MINA's pool either: the HTTPS splice must keep moving when SSH is busy, and the other way round.
  * SSH over TLS runs its TLS records and MINA's packet handling on these threads (MINA's completion handlers run where
  * the channel's I/O completes), hence one thread per core. Handshake deadlines are the channels' own read timeouts;
- * one timer thread retries accepting after a failure (a full file table), so that does not spin.
+ * one timer thread retries accepting after a failure (a full file table), so that does not spin, and ends HTTPS
+ * connections whose visitor lingers after the https listener closed.
  */
 public final class TlsFrontDoor {
 
@@ -33,23 +35,26 @@ public final class TlsFrontDoor {
     private static final long ACCEPT_RETRY_MILLIS = 100;
     private static final int BACKLOG = 1024;
     /** Per direction of an HTTPS splice; the size of one full TLS record, so a record moves in one read. */
-    private static final int SPLICE_BUFFER_BYTES = TlsSettings.MAX_CLIENT_HELLO_BYTES;
+    private static final int SPLICE_BUFFER_BYTES = 16 * 1024;
     /** Buffers kept between connections: 4 MiB at most, however many connections came and went. */
     private static final int RETAINED_BUFFERS = 256;
 
     private final TlsSettings settings;
     private final TlsSources sources;
     private final SshHandoff ssh;
+    private final TlsEvents events;
 
     private AsynchronousChannelGroup group;
     private ScheduledExecutorService timer;
     private AsynchronousServerSocketChannel listener;
     private FrontDoorContext context;
+    private Duration halfCloseLinger = Duration.ofSeconds(30);
 
-    public TlsFrontDoor(TlsSettings settings, TlsSources sources, SshHandoff ssh) {
+    public TlsFrontDoor(TlsSettings settings, TlsSources sources, SshHandoff ssh, TlsEvents events) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.sources = Objects.requireNonNull(sources, "sources");
         this.ssh = Objects.requireNonNull(ssh, "ssh");
+        this.events = Objects.requireNonNull(events, "events");
     }
 
     /** @throws IOException naming the address when the port cannot be bound */
@@ -61,9 +66,11 @@ public final class TlsFrontDoor {
         try {
             int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
             group = AsynchronousChannelGroup.withFixedThreadPool(threads, named("gangway-tls-", true));
-            timer = Executors.newSingleThreadScheduledExecutor(named("gangway-tls-timer", false));
-            context = FrontDoorContext.of(settings, group, sources, ssh,
-                    new DirectBufferPool(SPLICE_BUFFER_BYTES, RETAINED_BUFFERS));
+            ScheduledThreadPoolExecutor timerPool = new ScheduledThreadPoolExecutor(1, named("gangway-tls-timer", false));
+            timerPool.setRemoveOnCancelPolicy(true); // a linger cancelled by an early close goes at once
+            timer = timerPool;
+            context = FrontDoorContext.of(settings, group, sources, ssh, events,
+                    new DirectBufferPool(SPLICE_BUFFER_BYTES, RETAINED_BUFFERS), timer, halfCloseLinger);
             listener = AsynchronousServerSocketChannel.open(group);
             listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             listener.bind(address, BACKLOG);
@@ -76,6 +83,14 @@ public final class TlsFrontDoor {
                 describeBackend(), settings.sslContextName());
     }
 
+    /**
+     * How long an HTTPS visitor may keep its side open after the https listener closed the connection (the response
+     * is delivered, the backend reads nothing more), before the front door closes it; tests shorten it.
+     */
+    synchronized void halfCloseLinger(Duration linger) {
+        this.halfCloseLinger = linger;
+    }
+
     /** Closes the listener and every connection it made, then its threads. Idempotent. */
     public synchronized void stop() {
         if (group == null) {
@@ -83,6 +98,11 @@ public final class TlsFrontDoor {
         }
         release();
         TlsLogger.LOG.stopped();
+    }
+
+    /** Splice buffers kept for reuse now (tests see connections end by their buffers coming back). */
+    synchronized int pooledBuffers() {
+        return context == null ? 0 : context.buffers().pooled();
     }
 
     /** The bound port (the real one when the settings asked for 0). */
@@ -115,7 +135,7 @@ public final class TlsFrontDoor {
             @Override
             public void failed(Throwable e, Void ignored) {
                 if (current.isOpen()) {
-                    TlsLogger.CLIENT.debugf("Accepting a TLS connection failed (%s); retrying", e);
+                    TlsLogger.CLIENT.acceptFailed(String.valueOf(e));
                     acceptNext(current, this, ACCEPT_RETRY_MILLIS);
                 }
             }

@@ -56,6 +56,9 @@ public interface TlsLogger extends BasicLogger {
     @Message(id = 1408, value = "The TLS front door could not look up %s: %s. Is the server a WildFly with the elytron subsystem? Set tlsEnabled=false to run without the front door")
     ResourceAdapterInternalException lookupFailed(String what, String reason, @Cause Throwable cause);
 
+    @Message(id = 1409, value = "The TLS front door's %s failed to start: %s. Fix what it names (a key store file that is missing or unreadable, a wrong password, no key for the key manager) and reload")
+    ResourceAdapterInternalException serviceFailed(String what, String reason);
+
     @LogMessage(level = DEBUG)
     @Message(id = 1420, value = "TLS connection from %s refused before its handshake: %s (%s)")
     void refused(String remote, String reason, String detail);
@@ -75,4 +78,12 @@ public interface TlsLogger extends BasicLogger {
     @LogMessage(level = DEBUG)
     @Message(id = 1424, value = "TLS connection from %s ended: %s")
     void connectionEnded(String remote, String reason);
+
+    @LogMessage(level = DEBUG)
+    @Message(id = 1425, value = "Accepting a TLS connection failed (%s); accepting again shortly")
+    void acceptFailed(String reason);
+
+    @LogMessage(level = DEBUG)
+    @Message(id = 1426, value = "The SSL engine %s takes no ALPN selector; SSH over TLS connections get no ALPN answer")
+    void noAlpnSelector(String engineClass);
 }

@@ -1,19 +1,14 @@
 package dev.gangway.connector.tls;
 
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLEngineResult;
-import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.channels.AlreadyConnectedException;
-import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.CompletionHandler;
-import java.nio.channels.ReadPendingException;
-import java.nio.channels.WritePendingException;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
@@ -40,30 +35,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class TlsSocketChannel extends AsynchronousSocketChannel {
 
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-    private static final long CLOSE_NOTIFY_TIMEOUT_MILLIS = 1000;
-
     private final AsynchronousSocketChannel raw;
     private final SSLEngine engine;
-
-    // Reading side: only touched by the one outstanding read.
-    private ByteBuffer netIn;  // ciphertext received, read mode
-    private ByteBuffer appIn;  // plaintext unwrapped, not yet delivered, read mode
-    private boolean inboundDone; // close_notify received: nothing more will come
-    private boolean rawEof;      // the socket ended: what netIn still holds is all that will come
-    private final AtomicBoolean readPending = new AtomicBoolean();
-
-    // Writing side: guarded by outLock; raw writes are issued outside it.
-    private final Object outLock = new Object();
-    private ByteBuffer netOut;
-    private boolean rawWriting;
-    private boolean controlWrapWanted;
-    private boolean shutdownOutputWanted;
-    private boolean closeNotifySent;
-    private PendingWrite appWrite;
-    private final AtomicBoolean writePending = new AtomicBoolean();
-
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final TlsRecordWriter writer;
+    private final TlsRecordReader reader;
 
     /**
      * @param netIn ciphertext already read past the handshake (read mode); taken over
@@ -73,11 +49,9 @@ public final class TlsSocketChannel extends AsynchronousSocketChannel {
         super(raw.provider());
         this.raw = raw;
         this.engine = engine;
-        int packet = engine.getSession().getPacketBufferSize();
-        this.netIn = ensureCapacity(netIn, packet);
-        this.appIn = ensureCapacity(appIn, engine.getSession().getApplicationBufferSize());
-        this.netOut = ByteBuffer.allocate(packet);
-        pump(); // a session ticket the handshake left to send
+        this.writer = new TlsRecordWriter(raw, engine, closed, this::abort);
+        this.reader = new TlsRecordReader(raw, engine, netIn, appIn, writer, closed);
+        writer.pump(); // a session ticket the handshake left to send
     }
 
     /** The negotiated TLS session, for logs and tests. */
@@ -85,316 +59,17 @@ public final class TlsSocketChannel extends AsynchronousSocketChannel {
         return engine;
     }
 
-    // ---------------------------------------------------------------- reading
-
     @Override
     public <A> void read(ByteBuffer dst, long timeout, TimeUnit unit, A attachment,
                          CompletionHandler<Integer, ? super A> handler) {
-        if (!readPending.compareAndSet(false, true)) {
-            throw new ReadPendingException();
-        }
-        if (closed.get()) {
-            readFailed(new AsynchronousCloseException(), attachment, handler);
-            return;
-        }
-        produce(dst, timeout, unit, attachment, handler);
-    }
-
-    private <A> void produce(ByteBuffer dst, long timeout, TimeUnit unit, A attachment,
-                             CompletionHandler<Integer, ? super A> handler) {
-        int delivered;
-        try {
-            delivered = deliver(dst);
-        } catch (SSLException e) {
-            readFailed(e, attachment, handler);
-            return;
-        }
-        if (delivered > 0 || !dst.hasRemaining()) {
-            readCompleted(delivered, attachment, handler);
-        } else if (inboundDone || rawEof) {
-            readCompleted(-1, attachment, handler);
-        } else {
-            netIn.compact();
-            try {
-                raw.read(netIn, timeout, unit, attachment, new CompletionHandler<Integer, A>() {
-                    @Override
-                    public void completed(Integer n, A att) {
-                        netIn.flip();
-                        if (n < 0) {
-                            // The peer went without close_notify. SSH carries its own integrity and end of
-                            // session, so the truncation is an end of stream here, not an attack; whole records
-                            // still in netIn are delivered first.
-                            rawEof = true;
-                        }
-                        produce(dst, timeout, unit, att, handler);
-                    }
-
-                    @Override
-                    public void failed(Throwable e, A att) {
-                        netIn.flip();
-                        readFailed(e, att, handler);
-                    }
-                });
-            } catch (RuntimeException e) {
-                netIn.flip();
-                readFailed(e, attachment, handler);
-            }
-        }
-    }
-
-    /** Moves plaintext into {@code dst}, unwrapping whole records while it has room. */
-    private int deliver(ByteBuffer dst) throws SSLException {
-        int total = 0;
-        while (dst.hasRemaining()) {
-            total += copy(appIn, dst);
-            if (appIn.hasRemaining() || inboundDone || !unwrapOne()) {
-                break;
-            }
-        }
-        return total;
-    }
-
-    /** Unwraps one record from netIn into the (empty) appIn; false when netIn holds no whole record. */
-    private boolean unwrapOne() throws SSLException {
-        appIn.clear();
-        try {
-            while (true) {
-                SSLEngineResult result = engine.unwrap(netIn, appIn);
-                switch (result.getStatus()) {
-                    case BUFFER_OVERFLOW -> appIn = grow(appIn, engine.getSession().getApplicationBufferSize());
-                    case BUFFER_UNDERFLOW -> {
-                        if (netIn.limit() == netIn.capacity() && netIn.position() == 0) {
-                            netIn = ensureCapacity(netIn, Math.max(engine.getSession().getPacketBufferSize(),
-                                    2 * netIn.capacity()));
-                        }
-                        return false;
-                    }
-                    case CLOSED -> {
-                        inboundDone = true; // close_notify: end of stream; the engine answers with its own
-                        requestControlWrap();
-                        return false;
-                    }
-                    case OK -> {
-                        afterEngineCall(result.getHandshakeStatus());
-                        return result.bytesConsumed() > 0 || result.bytesProduced() > 0;
-                    }
-                    default -> throw new SSLException("unexpected unwrap status " + result.getStatus());
-                }
-            }
-        } finally {
-            appIn.flip();
-        }
-    }
-
-    /** Post-handshake messages (TLS 1.3 KeyUpdate, NewSessionTicket) may ask for tasks or for a record back. */
-    private void afterEngineCall(SSLEngineResult.HandshakeStatus status) {
-        if (status == SSLEngineResult.HandshakeStatus.NEED_TASK) {
-            for (Runnable task; (task = engine.getDelegatedTask()) != null; ) {
-                task.run();
-            }
-            status = engine.getHandshakeStatus();
-        }
-        if (status == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
-            requestControlWrap();
-        }
-    }
-
-    private <A> void readCompleted(int n, A attachment, CompletionHandler<Integer, ? super A> handler) {
-        readPending.set(false);
-        handler.completed(n, attachment);
-    }
-
-    private <A> void readFailed(Throwable e, A attachment, CompletionHandler<Integer, ? super A> handler) {
-        readPending.set(false);
-        handler.failed(closed.get() && !(e instanceof AsynchronousCloseException) ? new AsynchronousCloseException() : e,
-                attachment);
-    }
-
-    // ---------------------------------------------------------------- writing
-
-    private record PendingWrite(ByteBuffer src, long timeout, TimeUnit unit, Object attachment,
-                                CompletionHandler<Integer, Object> handler, int[] consumed) {
+        reader.read(dst, timeout, unit, attachment, handler);
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <A> void write(ByteBuffer src, long timeout, TimeUnit unit, A attachment,
                           CompletionHandler<Integer, ? super A> handler) {
-        if (!writePending.compareAndSet(false, true)) {
-            throw new WritePendingException();
-        }
-        boolean refused;
-        synchronized (outLock) {
-            refused = closed.get() || shutdownOutputWanted;
-            if (!refused && src.hasRemaining()) {
-                appWrite = new PendingWrite(src, timeout, unit, attachment,
-                        (CompletionHandler<Integer, Object>) handler, new int[1]);
-            }
-        }
-        if (refused) {
-            writePending.set(false);
-            handler.failed(new ClosedChannelException(), attachment);
-        } else if (!src.hasRemaining()) {
-            writePending.set(false);
-            handler.completed(0, attachment);
-        } else {
-            pump();
-        }
+        writer.write(src, timeout, unit, attachment, handler);
     }
-
-    private void requestControlWrap() {
-        synchronized (outLock) {
-            controlWrapWanted = true;
-        }
-        pump();
-    }
-
-    /** What one raw write carries. */
-    private enum Carrying { CONTROL, APPLICATION, CLOSE_NOTIFY }
-
-    /** Starts the next raw write if none is running and something waits: engine records first, then the caller's. */
-    private void pump() {
-        Carrying carrying;
-        long timeout = 0;
-        TimeUnit unit = TimeUnit.MILLISECONDS;
-        PendingWrite failedWrite = null;
-        Throwable failure = null;
-        synchronized (outLock) {
-            if (rawWriting || closeNotifySent) {
-                return;
-            }
-            try {
-                netOut.clear();
-                if (controlWrapWanted || engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP) {
-                    controlWrapWanted = false;
-                    wrap(EMPTY);
-                    carrying = Carrying.CONTROL;
-                } else if (appWrite != null) {
-                    int before = appWrite.src().remaining();
-                    wrap(appWrite.src());
-                    appWrite.consumed()[0] = before - appWrite.src().remaining();
-                    if (appWrite.consumed()[0] == 0 && netOut.position() == 0) {
-                        throw new SSLException("the TLS engine took none of " + before + " bytes and produced nothing");
-                    }
-                    // A record the engine had to send first (a KeyUpdate answer) consumes none of the caller's bytes.
-                    carrying = appWrite.consumed()[0] > 0 ? Carrying.APPLICATION : Carrying.CONTROL;
-                    timeout = appWrite.timeout();
-                    unit = appWrite.unit();
-                } else if (shutdownOutputWanted) {
-                    engine.closeOutbound();
-                    wrap(EMPTY);
-                    closeNotifySent = true;
-                    carrying = Carrying.CLOSE_NOTIFY;
-                } else {
-                    return;
-                }
-                netOut.flip();
-                if (!netOut.hasRemaining() && carrying == Carrying.CONTROL) {
-                    return; // the engine had nothing to say after all
-                }
-                rawWriting = true;
-            } catch (SSLException | RuntimeException e) {
-                failedWrite = appWrite;
-                appWrite = null;
-                failure = e;
-                carrying = null;
-            }
-        }
-        if (failure != null) {
-            if (failedWrite != null) {
-                writePending.set(false);
-                failedWrite.handler().failed(failure, failedWrite.attachment());
-            }
-            closeQuietly();
-            return;
-        }
-        writeRaw(carrying, timeout, unit);
-    }
-
-    private void wrap(ByteBuffer src) throws SSLException {
-        while (true) {
-            SSLEngineResult result = engine.wrap(src, netOut);
-            switch (result.getStatus()) {
-                case OK -> {
-                    if (result.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_TASK) {
-                        for (Runnable task; (task = engine.getDelegatedTask()) != null; ) {
-                            task.run();
-                        }
-                    }
-                    return;
-                }
-                case BUFFER_OVERFLOW -> netOut = grow(netOut, engine.getSession().getPacketBufferSize());
-                case CLOSED -> {
-                    if (result.bytesProduced() > 0 || src == EMPTY) {
-                        return; // the close_notify itself
-                    }
-                    throw new SSLException("the TLS connection is closed for writing");
-                }
-                default -> throw new SSLException("unexpected wrap status " + result.getStatus());
-            }
-        }
-    }
-
-    private void writeRaw(Carrying carrying, long timeout, TimeUnit unit) {
-        try {
-            raw.write(netOut, timeout, unit, null, new CompletionHandler<Integer, Void>() {
-                @Override
-                public void completed(Integer n, Void ignored) {
-                    if (netOut.hasRemaining()) {
-                        writeRaw(carrying, timeout, unit);
-                    } else {
-                        rawWriteDone(carrying);
-                    }
-                }
-
-                @Override
-                public void failed(Throwable e, Void ignored) {
-                    rawWriteFailed(e);
-                }
-            });
-        } catch (RuntimeException e) {
-            rawWriteFailed(e);
-        }
-    }
-
-    private void rawWriteDone(Carrying carrying) {
-        PendingWrite finished = null;
-        synchronized (outLock) {
-            rawWriting = false;
-            if (carrying == Carrying.APPLICATION) {
-                finished = appWrite;
-                appWrite = null;
-            }
-        }
-        if (carrying == Carrying.CLOSE_NOTIFY) {
-            try {
-                raw.shutdownOutput();
-            } catch (IOException e) {
-                closeQuietly();
-            }
-        }
-        if (finished != null) {
-            writePending.set(false);
-            finished.handler().completed(finished.consumed()[0], finished.attachment());
-        }
-        pump();
-    }
-
-    private void rawWriteFailed(Throwable e) {
-        PendingWrite failedWrite;
-        synchronized (outLock) {
-            rawWriting = false;
-            failedWrite = appWrite;
-            appWrite = null;
-        }
-        closeQuietly();
-        if (failedWrite != null) {
-            writePending.set(false);
-            failedWrite.handler().failed(e, failedWrite.attachment());
-        }
-    }
-
-    // ---------------------------------------------------------------- lifecycle
 
     /** Sends close_notify after what is queued, then shuts the raw output (TLS 1.3 allows the half-close). */
     @Override
@@ -402,10 +77,7 @@ public final class TlsSocketChannel extends AsynchronousSocketChannel {
         if (closed.get()) {
             throw new ClosedChannelException();
         }
-        synchronized (outLock) {
-            shutdownOutputWanted = true;
-        }
-        pump();
+        writer.shutdownOutput();
         return this;
     }
 
@@ -424,52 +96,17 @@ public final class TlsSocketChannel extends AsynchronousSocketChannel {
     }
 
     /**
-     * Closes at once for the caller; a close_notify goes out first when the writer is idle, bounded by a short
+     * Closed at once for the caller; a close_notify goes out first when the writer is idle, bounded by a short
      * timeout, after which the socket is closed whatever happened.
      */
     @Override
-    public void close() throws IOException {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        boolean notify;
-        synchronized (outLock) {
-            notify = !rawWriting && !closeNotifySent;
-            if (notify) {
-                closeNotifySent = true;
-                rawWriting = true;
-                try {
-                    engine.closeOutbound();
-                    netOut.clear();
-                    wrap(EMPTY);
-                    netOut.flip();
-                } catch (SSLException | RuntimeException e) {
-                    notify = false;
-                }
-            }
-        }
-        if (!notify || !netOut.hasRemaining()) {
-            raw.close();
-            return;
-        }
-        try {
-            raw.write(netOut, CLOSE_NOTIFY_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS, null, new CompletionHandler<Integer, Void>() {
-                @Override
-                public void completed(Integer n, Void ignored) {
-                    closeQuietly();
-                }
-
-                @Override
-                public void failed(Throwable e, Void ignored) {
-                    closeQuietly();
-                }
-            });
-        } catch (RuntimeException e) {
-            raw.close();
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            writer.closeWithNotify();
         }
     }
 
-    private void closeQuietly() {
+    private void abort() {
         closed.set(true);
         try {
             raw.close();
@@ -573,7 +210,7 @@ public final class TlsSocketChannel extends AsynchronousSocketChannel {
                 return buffers[i];
             }
         }
-        return EMPTY;
+        return TlsBuffers.EMPTY;
     }
 
     /** Completes the CompletableFuture passed as the attachment. */
@@ -593,37 +230,5 @@ public final class TlsSocketChannel extends AsynchronousSocketChannel {
         public void failed(Throwable e, CompletableFuture<Integer> future) {
             future.completeExceptionally(e);
         }
-    }
-
-    // ---------------------------------------------------------------- buffers
-
-    private static int copy(ByteBuffer from, ByteBuffer to) {
-        int n = Math.min(from.remaining(), to.remaining());
-        if (n > 0) {
-            to.put(from.slice(from.position(), n));
-            from.position(from.position() + n);
-        }
-        return n;
-    }
-
-    /** A read-mode buffer with at least {@code capacity} room, keeping its bytes. */
-    private static ByteBuffer ensureCapacity(ByteBuffer readMode, int capacity) {
-        if (readMode.capacity() >= capacity) {
-            return readMode;
-        }
-        ByteBuffer bigger = ByteBuffer.allocate(capacity);
-        bigger.put(readMode).flip();
-        return bigger;
-    }
-
-    /**
-     * A write-mode buffer with more room, keeping its bytes: the engine asked for more than it announced (it may,
-     * when the peer's record size limit changes).
-     */
-    private static ByteBuffer grow(ByteBuffer buffer, int atLeast) {
-        ByteBuffer bigger = ByteBuffer.allocate(Math.max(atLeast, buffer.capacity() * 2));
-        buffer.flip();
-        bigger.put(buffer);
-        return bigger;
     }
 }

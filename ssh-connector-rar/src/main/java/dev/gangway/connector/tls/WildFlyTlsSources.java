@@ -34,8 +34,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Rotation: Elytron's key-manager {@code init()} stops and starts the key-manager's service object in place, and
  * that value is a delegating key manager whose delegate is swapped, so the SSLContext built on it serves the new key
- * without being rebuilt. The context is still looked up again for every SSH over TLS connection, which also covers a
- * server-ssl-context that was removed and added again.
+ * without being rebuilt. Not so while the key manager is the lazy one that makes a self-signed certificate on first
+ * use ({@code generate-self-signed-certificate-host}): {@code init()} makes a new object the SSLContext never sees, so
+ * the first rotation away from a generated certificate needs a reload (seen in the rotation IT; Undertow's https
+ * listener is in the same position). The context is still looked up again for every SSH over TLS connection,
+ * which also covers a server-ssl-context that was removed and added again.
  */
 public final class WildFlyTlsSources implements TlsSources {
 
@@ -93,18 +96,41 @@ public final class WildFlyTlsSources implements TlsSources {
         });
         ServiceController<?> demand = builder.setInitialMode(ServiceController.Mode.ACTIVE).install();
         try {
-            if (!up.await(START_WAIT_SECONDS, TimeUnit.SECONDS)) {
-                demand.setMode(ServiceController.Mode.REMOVE);
-                throw TlsLogger.LOG.serviceNotUp("ssl-context " + settings.sslContextName() + " or socket binding "
-                                + settings.httpsSocketBinding(), START_WAIT_SECONDS,
-                        container.getRequiredService(ssl).getState() + " / " + container.getRequiredService(binding).getState());
+            awaitUp(container, up, ssl, binding, settings);
+        } catch (ResourceAdapterInternalException e) {
+            demand.setMode(ServiceController.Mode.REMOVE);
+            throw e;
+        }
+        return new WildFlyTlsSources(container, ssl, binding, demand);
+    }
+
+    /** Until both are up; at once with the reason when one of them failed to start (a key store it cannot read). */
+    private static void awaitUp(ServiceContainer container, CountDownLatch up, ServiceName ssl, ServiceName binding,
+                                TlsSettings settings) throws ResourceAdapterInternalException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_WAIT_SECONDS);
+        try {
+            while (!up.await(50, TimeUnit.MILLISECONDS)) {
+                for (ServiceName name : new ServiceName[] {ssl, binding}) {
+                    ServiceController<?> controller = container.getService(name);
+                    if (controller == null) {
+                        throw TlsLogger.LOG.serviceNotUp(name.getCanonicalName(), 0, "removed");
+                    }
+                    if (controller.getState() == ServiceController.State.START_FAILED) {
+                        throw TlsLogger.LOG.serviceFailed(name.getCanonicalName(),
+                                String.valueOf(controller.getStartException()));
+                    }
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw TlsLogger.LOG.serviceNotUp("ssl-context " + settings.sslContextName() + " or socket binding "
+                                    + settings.httpsSocketBinding(), START_WAIT_SECONDS,
+                            container.getRequiredService(ssl).getState() + " / "
+                                    + container.getRequiredService(binding).getState());
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            demand.setMode(ServiceController.Mode.REMOVE);
             throw TlsLogger.LOG.lookupFailed("ssl-context " + settings.sslContextName(), "interrupted", e);
         }
-        return new WildFlyTlsSources(container, ssl, binding, demand);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.gangway.connector.ssh;
 
 import dev.gangway.connector.tls.TestTls;
+import dev.gangway.connector.tls.TlsEvents;
 import dev.gangway.connector.tls.TlsFrontDoor;
 import dev.gangway.connector.tls.TlsSettings;
 import dev.gangway.connector.tunnel.ClientIds;
@@ -36,6 +37,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -83,7 +85,7 @@ class SshOverTlsTest {
         server = TestSsh.start(TestSsh.settings(dir, AuthMode.OPEN, null));
         sources = new TestTls.FixedSources(serverContext, new InetSocketAddress(InetAddress.getLoopbackAddress(), 9));
         frontDoor = new TlsFrontDoor(new TlsSettings("127.0.0.1", 0, "testSSC", "test-https",
-                List.of("ssh.gw.test"), Duration.ofSeconds(5)), sources, server::adopt);
+                List.of("ssh.gw.test"), Duration.ofSeconds(5)), sources, server::adopt, TlsEvents.NONE);
         frontDoor.start();
     }
 
@@ -194,6 +196,161 @@ class SshOverTlsTest {
         }
     }
 
+    /**
+     * TLS 1.3 post-handshake messages: a JDK client between OpenSSH and the front door sends a KeyUpdate (asking for
+     * one back) every few milliseconds while megabytes flow; the server must take each and answer, and the stream
+     * stays intact.
+     */
+    @Test
+    void keyUpdatesMidTransferLeaveTheStreamIntact() throws Exception {
+        long total = 4L * 1024 * 1024;
+        AtomicLong written = new AtomicLong();
+        AtomicLong keyUpdates = new AtomicLong();
+        try (Backends.Backend source = Backends.source(total, written);
+             java.net.ServerSocket bridge = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread bridging = new Thread(() -> bridgeOnce(bridge, keyUpdates), "test-tls-bridge");
+            bridging.setDaemon(true);
+            bridging.start();
+            Process ssh = sshDirect(bridge.getLocalPort(), "-R", "/rekeyed:127.0.0.1:" + source.port(), "hello");
+            firstLine(ssh);
+            TunnelStream stream = server.registry().find(TunnelKeys.key("rekeyed", clientId)).orElseThrow()
+                    .openStream(TestSsh.TIMEOUT);
+            ByteBuffer buffer = ByteBuffer.allocate(32 * 1024);
+            long received = 0;
+            boolean intact = true;
+            for (int n; (n = StreamIo.read(stream, buffer.clear())) >= 0; ) {
+                for (int i = 0; i < n; i++) {
+                    intact &= buffer.get(i) == (byte) ((received + i) % 251);
+                }
+                received += n;
+            }
+            stream.close();
+            assertEquals(total, received);
+            assertTrue(intact, "bytes arrived altered or out of order");
+            assertTrue(keyUpdates.get() >= 3, "only " + keyUpdates.get() + " key updates were sent");
+            assertTrue(ssh.isAlive(), "the SSH session survived the key updates");
+        }
+    }
+
+    /** Plain TCP from OpenSSH in, TLS 1.3 with ALPN ssh out, KeyUpdates sent while bytes flow. */
+    private void bridgeOnce(java.net.ServerSocket bridge, AtomicLong keyUpdates) {
+        try (java.net.Socket plain = bridge.accept();
+             SSLSocket tls = (SSLSocket) TestTls.trustingClient().getSocketFactory()
+                     .createSocket(InetAddress.getLoopbackAddress(), frontDoor.port())) {
+            SSLParameters parameters = tls.getSSLParameters();
+            parameters.setApplicationProtocols(new String[] {"ssh"});
+            parameters.setProtocols(new String[] {"TLSv1.3"});
+            tls.setSSLParameters(parameters);
+            tls.startHandshake();
+            Thread up = new Thread(() -> pipe(plain, tls), "test-bridge-up");
+            up.setDaemon(true);
+            up.start();
+            Thread rekey = keyUpdates == null ? null : new Thread(() -> {
+                while (!tls.isClosed()) {
+                    try {
+                        Thread.sleep(20);
+                        tls.startHandshake(); // on an established TLS 1.3 connection: a KeyUpdate
+                        keyUpdates.incrementAndGet();
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            }, "test-bridge-rekey");
+            if (rekey != null) {
+                rekey.setDaemon(true);
+                rekey.start();
+            }
+            pipe(tls, plain);
+            up.join(5000);
+        } catch (Exception e) {
+            // the test's assertions say what went wrong
+        }
+    }
+
+    private static void pipe(java.net.Socket from, java.net.Socket to) {
+        try {
+            from.getInputStream().transferTo(to.getOutputStream());
+            if (to instanceof SSLSocket) {
+                to.close();
+            } else {
+                to.shutdownOutput();
+            }
+        } catch (Exception e) {
+            // one side went away: the other pipe ends too
+        }
+    }
+
+    /** Not an assertion: the figures for the report, SSH over TLS next to plain SSH, same server, same client. */
+    @Test
+    void throughputFigures() throws Exception {
+        long total = Long.getLong("test.tls.throughput.bytes", 16L * 1024 * 1024);
+        double[] tls = megabytesPerSecond(total, "-alpn ssh -servername gw.test", "tls");
+        double[] plain = megabytesPerSecond(total, null, "plain");
+        double[] bridged;
+        try (java.net.ServerSocket bridge = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Thread bridging = new Thread(() -> bridgeOnce(bridge, null), "test-tls-bridge");
+            bridging.setDaemon(true);
+            bridging.start();
+            bridged = megabytesPerSecond(total, "bridge:" + bridge.getLocalPort(), "bridged");
+        }
+        System.out.printf("through a tunnel, %d MiB, download / upload MB/s: SSH over TLS via openssl s_client "
+                        + "%.0f / %.0f, via a JDK TLS client %.0f / %.0f; plain SSH %.0f / %.0f%n", total >> 20,
+                tls[0], tls[1], bridged[0], bridged[1], plain[0], plain[1]);
+    }
+
+    /** Download (service to server) then upload (server to service) through one tunnel; MB/s of each. */
+    private double[] megabytesPerSecond(long total, String openSslOptions, String name) throws Exception {
+        AtomicLong uploaded = new AtomicLong();
+        CompletableFuture<Void> uploadDone = new CompletableFuture<>();
+        AtomicInteger connections = new AtomicInteger();
+        try (Backends.Backend source = new Backends.Backend(socket -> {
+            if (connections.getAndIncrement() == 0) {
+                byte[] chunk = new byte[64 * 1024];
+                for (long sent = 0; sent < total; sent += chunk.length) {
+                    socket.getOutputStream().write(chunk, 0, (int) Math.min(chunk.length, total - sent));
+                }
+                socket.shutdownOutput();
+            } else {
+                uploaded.set(socket.getInputStream().transferTo(java.io.OutputStream.nullOutputStream()));
+                uploadDone.complete(null);
+            }
+        })) {
+            String[] args = {"-c", "aes128-gcm@openssh.com", "-R", "/" + name + ":127.0.0.1:" + source.port(), "hello"};
+            Process ssh = openSslOptions == null
+                    ? openssh(List.of("-p", Integer.toString(server.port())), "127.0.0.1", args)
+                    : openSslOptions.startsWith("bridge:")
+                    ? openssh(List.of("-p", openSslOptions.substring(7)), "127.0.0.1", args)
+                    : ssh(openSslOptions, args);
+            firstLine(ssh);
+            TunnelStream stream = server.registry().find(TunnelKeys.key(name, clientId)).orElseThrow()
+                    .openStream(TestSsh.TIMEOUT);
+            ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+            long started = System.nanoTime();
+            long received = 0;
+            for (int n; (n = StreamIo.read(stream, buffer.clear())) >= 0; ) {
+                received += n;
+            }
+            double seconds = (System.nanoTime() - started) / 1e9;
+            stream.close();
+            assertEquals(total, received);
+
+            TunnelStream up = server.registry().find(TunnelKeys.key(name, clientId)).orElseThrow()
+                    .openStream(TestSsh.TIMEOUT);
+            ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+            long upStarted = System.nanoTime();
+            for (long sent = 0; sent < total; sent += chunk.capacity()) {
+                StreamIo.writeAll(up, chunk.clear());
+            }
+            up.shutdownOutput();
+            uploadDone.get(60, TimeUnit.SECONDS);
+            double upSeconds = (System.nanoTime() - upStarted) / 1e9;
+            up.close();
+            ssh.destroy();
+            assertEquals(total, uploaded.get());
+            return new double[] {received / seconds / 1e6, total / upSeconds / 1e6};
+        }
+    }
+
     private void assertTunnelWorks(String openSslOptions, String name) throws Exception {
         try (Backends.Backend echo = Backends.echo()) {
             Process ssh = ssh(openSslOptions, "-o", "ServerAliveInterval=1", "-R", "/" + name + ":127.0.0.1:" + echo.port(),
@@ -223,7 +380,7 @@ class SshOverTlsTest {
         }
     }
 
-    private static String firstLine(Process ssh) throws Exception {
+    private String firstLine(Process ssh) throws Exception {
         BufferedReader out = new BufferedReader(new InputStreamReader(ssh.getInputStream(), StandardCharsets.UTF_8));
         String line = CompletableFuture.supplyAsync(() -> {
             try {
@@ -235,7 +392,7 @@ class SshOverTlsTest {
         if (line == null) {
             ssh.destroy();
             ssh.waitFor(5, TimeUnit.SECONDS);
-            throw new AssertionError("ssh printed nothing: " + new String(ssh.getErrorStream().readAllBytes()));
+            throw new AssertionError("ssh printed nothing: " + Files.readString(dir.resolve("ssh-" + ssh.pid() + ".err")));
         }
         return line;
     }
@@ -243,15 +400,28 @@ class SshOverTlsTest {
     /** OpenSSH through {@code openssl s_client}, exactly as PROTOCOL.md documents for users. */
     private Process ssh(String openSslOptions, String... args) throws Exception {
         String proxy = "openssl s_client -quiet " + openSslOptions + " -connect 127.0.0.1:" + frontDoor.port();
+        return openssh(List.of("-o", "ProxyCommand=" + proxy), "gw.test", args);
+    }
+
+    /** OpenSSH straight to a port (the test's TLS bridge). */
+    private Process sshDirect(int port, String... args) throws Exception {
+        return openssh(List.of("-p", Integer.toString(port)), "127.0.0.1", args);
+    }
+
+    private Process openssh(List<String> how, String host, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(SSH.toString(), "-F", "/dev/null", "-i", identity.toString(),
                 "-o", "IdentitiesOnly=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
                 "-o", "BatchMode=yes", "-o", "LogLevel=" + System.getProperty("test.ssh.loglevel", "ERROR"), "-o", "ExitOnForwardFailure=yes",
-                "-o", "ProxyCommand=" + proxy, "-l", "env1"));
+                "-l", "env1"));
+        command.addAll(how);
         List<String> rest = new ArrayList<>(List.of(args));
         command.addAll(rest.subList(0, rest.size() - 1));
-        command.add("gw.test");
+        command.add(host);
         command.add(rest.get(rest.size() - 1));
-        Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        Path errors = dir.resolve("ssh-errors.tmp");
+        Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE)
+                .redirectError(errors.toFile()).start();
+        Files.move(errors, dir.resolve("ssh-" + process.pid() + ".err"));
         processes.add(process);
         return process;
     }

@@ -1,18 +1,23 @@
 package dev.gangway.connector.tls;
 
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509TrustManager;
 import java.io.InputStream;
+import java.net.Socket;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.Principal;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
 
@@ -26,6 +31,63 @@ public final class TestTls {
 
     /** A server SSL context over a fresh self-signed RSA certificate for {@code cn}. */
     public static SSLContext serverContext(Path dir, String cn) throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keyManagers(dir, cn), null, null);
+        return context;
+    }
+
+    /**
+     * As {@link #serverContext}, but choosing the key takes {@code delayMillis} each time: a key manager as slow as
+     * Elytron's is when it makes its self-signed certificate on first use.
+     */
+    public static SSLContext slowServerContext(Path dir, String cn, long delayMillis) throws Exception {
+        X509ExtendedKeyManager keys = (X509ExtendedKeyManager) keyManagers(dir, cn)[0];
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(new KeyManager[] {new X509ExtendedKeyManager() {
+            @Override
+            public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
+                try {
+                    Thread.sleep(delayMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return keys.chooseEngineServerAlias(keyType, issuers, engine);
+            }
+
+            @Override
+            public String[] getClientAliases(String keyType, Principal[] issuers) {
+                return keys.getClientAliases(keyType, issuers);
+            }
+
+            @Override
+            public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
+                return keys.chooseClientAlias(keyType, issuers, socket);
+            }
+
+            @Override
+            public String[] getServerAliases(String keyType, Principal[] issuers) {
+                return keys.getServerAliases(keyType, issuers);
+            }
+
+            @Override
+            public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+                return keys.chooseServerAlias(keyType, issuers, socket);
+            }
+
+            @Override
+            public X509Certificate[] getCertificateChain(String alias) {
+                return keys.getCertificateChain(alias);
+            }
+
+            @Override
+            public PrivateKey getPrivateKey(String alias) {
+                return keys.getPrivateKey(alias);
+            }
+        }}, null, null);
+        return context;
+    }
+
+    private static KeyManager[] keyManagers(Path dir, String cn) throws Exception {
         Path store = dir.resolve("tls-" + cn + "-" + System.nanoTime() + ".p12");
         Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
         Process process = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "server", "-keyalg", "RSA",
@@ -42,9 +104,7 @@ public final class TestTls {
         }
         KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keys.init(keyStore, PASSWORD);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keys.getKeyManagers(), null, null);
-        return context;
+        return keys.getKeyManagers();
     }
 
     /** A client context that trusts any certificate (the tests check routing, not the PKI). */

@@ -52,6 +52,20 @@ class TlsFrontDoorTest {
     private TlsFrontDoor frontDoor;
     private TestTls.FixedSources sources;
     private final AtomicInteger sshHandoffs = new AtomicInteger();
+    private final AtomicInteger toHttps = new AtomicInteger();
+    private final AtomicInteger toSsh = new AtomicInteger();
+    private final AtomicInteger refused = new AtomicInteger();
+    private final TlsEvents events = new TlsEvents() {
+        @Override
+        public void routed(TlsRoute route) {
+            (route == TlsRoute.SSH ? toSsh : toHttps).incrementAndGet();
+        }
+
+        @Override
+        public void refused() {
+            refused.incrementAndGet();
+        }
+    };
     private final List<Socket> clients = new ArrayList<>();
 
     @BeforeAll
@@ -69,7 +83,7 @@ class TlsFrontDoorTest {
                 sources, channel -> {
                     sshHandoffs.incrementAndGet();
                     channel.close();
-                });
+                }, events);
         frontDoor.start();
     }
 
@@ -108,6 +122,61 @@ class TlsFrontDoorTest {
         assertEquals("PROXY TCP4 127.0.0.1 127.0.0.1 " + client.getLocalPort() + " " + frontDoor.port(),
                 proxyLine.get(5, TimeUnit.SECONDS));
         assertEquals(0, sshHandoffs.get());
+        assertEquals(1, toHttps.get());
+        assertEquals(0, refused.get());
+    }
+
+    @Test
+    void aLargeHelloInManyRecordsArrivesByteForByteAfterTheProxyLine() throws Exception {
+        byte[] hello = largeHello("web.example", 9000, 700);
+        CompletableFuture<byte[]> received = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try (Socket raw = backend.accept()) {
+                raw.setSoTimeout(5000);
+                InputStream in = raw.getInputStream();
+                while (in.read() != '\n') {
+                    // the PROXY line, checked in the test above
+                }
+                received.complete(in.readNBytes(hello.length));
+            } catch (IOException e) {
+                received.completeExceptionally(e);
+            }
+        }, "test-raw-backend");
+        thread.setDaemon(true);
+        thread.start();
+        Socket client = plainClient();
+        client.getOutputStream().write(hello);
+        assertArrayEquals(hello, received.get(5, TimeUnit.SECONDS));
+    }
+
+    /** A ClientHello with an SNI and a padding extension of {@code padding} bytes, in records of {@code record}. */
+    private static byte[] largeHello(String sni, int padding, int record) {
+        ByteArrayOutputStream ext = new ByteArrayOutputStream();
+        byte[] name = sni.getBytes(StandardCharsets.US_ASCII);
+        int sniLength = name.length + 5;
+        ext.writeBytes(new byte[] {0, 0, (byte) (sniLength >> 8), (byte) sniLength, 0, (byte) (name.length + 3), 0,
+                0, (byte) name.length});
+        ext.writeBytes(name);
+        ext.writeBytes(new byte[] {0, 21, (byte) (padding >> 8), (byte) padding});
+        ext.writeBytes(new byte[padding]);
+        byte[] extensions = ext.toByteArray();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(new byte[] {3, 3});
+        body.writeBytes(new byte[32]);
+        body.writeBytes(new byte[] {0, 0, 2, 0x13, 1, 1, 0, (byte) (extensions.length >> 8), (byte) extensions.length});
+        body.writeBytes(extensions);
+        byte[] b = body.toByteArray();
+        ByteArrayOutputStream handshake = new ByteArrayOutputStream();
+        handshake.writeBytes(new byte[] {1, 0, (byte) (b.length >> 8), (byte) b.length});
+        handshake.writeBytes(b);
+        byte[] h = handshake.toByteArray();
+        ByteArrayOutputStream records = new ByteArrayOutputStream();
+        for (int at = 0; at < h.length; at += record) {
+            int n = Math.min(record, h.length - at);
+            records.writeBytes(new byte[] {22, 3, 1, (byte) (n >> 8), (byte) n});
+            records.write(h, at, n);
+        }
+        return records.toByteArray();
     }
 
     @Test
@@ -144,6 +213,44 @@ class TlsFrontDoorTest {
     }
 
     @Test
+    void aVisitorLingeringAfterTheListenerClosedIsClosedAfterTheLinger() throws Exception {
+        frontDoor.stop();
+        frontDoor = new TlsFrontDoor(new TlsSettings("127.0.0.1", 0, "testSSC", "test-https", List.of(), HANDSHAKE_TIMEOUT),
+                sources, channel -> channel.close(), events);
+        frontDoor.halfCloseLinger(Duration.ofMillis(700));
+        frontDoor.start();
+        Thread server = new Thread(() -> {
+            try (Socket raw = backend.accept()) {
+                raw.getInputStream().read(new byte[256]); // the PROXY line and the hello
+                raw.getOutputStream().write("bye".getBytes(StandardCharsets.US_ASCII)); // then a full close
+            } catch (IOException ignored) {
+                // the assertions tell
+            }
+        }, "test-closing-backend");
+        server.setDaemon(true);
+        server.start();
+        Socket visitor = plainClient();
+        visitor.getOutputStream().write(TestTls.clientHello("web.example", List.of("http/1.1")));
+        visitor.setSoTimeout(5000);
+        assertEquals("bye", new String(visitor.getInputStream().readAllBytes(), StandardCharsets.US_ASCII));
+        // The visitor now says nothing and keeps its side open: one direction's buffer is back, the other waits.
+        long lingerStarted = System.nanoTime();
+        awaitPooled(1, Duration.ofSeconds(2));
+        awaitPooled(2, Duration.ofSeconds(3));
+        assertTrue(System.nanoTime() - lingerStarted >= TimeUnit.MILLISECONDS.toNanos(500), "closed before the linger");
+    }
+
+    private void awaitPooled(int expected, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (frontDoor.pooledBuffers() < expected) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("pooled buffers: " + frontDoor.pooledBuffers() + ", expected " + expected);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
     void aDeadBackendDisconnectsTheVisitorAtOnce() throws Exception {
         backend.close();
         long started = System.nanoTime();
@@ -157,6 +264,8 @@ class TlsFrontDoorTest {
         Socket socket = plainClient();
         socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         assertClosedWithin(socket, Duration.ofMillis(500));
+        assertEquals(1, refused.get());
+        assertEquals(0, toHttps.get() + toSsh.get());
     }
 
     @Test
@@ -203,6 +312,23 @@ class TlsFrontDoorTest {
         socket.getOutputStream().write(hello);
         assertClosedWithin(socket, HANDSHAKE_TIMEOUT.plusSeconds(2));
         assertEquals(0, sshHandoffs.get());
+        assertEquals(1, toSsh.get());
+        assertEquals(1, refused.get());
+    }
+
+    @Test
+    void theServersOwnSlownessDoesNotCountAgainstTheClient() throws Exception {
+        // Choosing the key takes longer than the whole handshake timeout (Elytron making its certificate).
+        sources.rotate(TestTls.slowServerContext(dir, "slow.test", HANDSHAKE_TIMEOUT.toMillis() + 500));
+        SSLSocket client = tlsClient("x.example", "ssh");
+        client.startHandshake();
+        assertEquals("ssh", client.getApplicationProtocol());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (sshHandoffs.get() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(1, sshHandoffs.get());
+        assertEquals(0, refused.get());
     }
 
     @Test
