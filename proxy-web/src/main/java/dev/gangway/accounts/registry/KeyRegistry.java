@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.PersistenceException;
+import jakarta.persistence.TypedQuery;
 import jakarta.transaction.Transactional;
 
 import dev.gangway.accounts.registry.KeyRegistryException.Reason;
@@ -29,8 +30,7 @@ import dev.gangway.accounts.registry.KeyRegistryException.Reason;
 @Transactional
 public class KeyRegistry {
 
-    private static final String KEYS_WITH_OWNERS = "SELECT k FROM RegisteredKey k JOIN FETCH k.owner o "
-            + "LEFT JOIN FETCH o.groups ";
+    private static final String LOAD_GRAPH = "jakarta.persistence.loadgraph";
 
     @PersistenceContext(unitName = "gangway")
     private EntityManager em;
@@ -106,8 +106,7 @@ public class KeyRegistry {
 
     /** The account's keys, oldest first. */
     public List<KeyInfo> keysOf(String subject) {
-        return em.createQuery(KEYS_WITH_OWNERS + "WHERE o.subject = :subject ORDER BY k.createdAt, k.id",
-                        RegisteredKey.class)
+        return keys("SELECT k FROM RegisteredKey k WHERE k.owner.subject = :subject ORDER BY k.createdAt, k.id")
                 .setParameter("subject", subject)
                 .getResultList().stream().map(RegisteredKey::info).toList();
     }
@@ -117,7 +116,7 @@ public class KeyRegistry {
         if (!actor.admin()) {
             throw new KeyRegistryException(Reason.NOT_ALLOWED, "only an admin may list every key");
         }
-        return em.createQuery(KEYS_WITH_OWNERS + "ORDER BY k.createdAt, k.id", RegisteredKey.class)
+        return keys("SELECT k FROM RegisteredKey k ORDER BY k.createdAt, k.id")
                 .getResultList().stream().map(RegisteredKey::info).toList();
     }
 
@@ -135,9 +134,15 @@ public class KeyRegistry {
     }
 
     private Optional<RegisteredKey> findEntity(String fingerprint) {
-        return em.createQuery(KEYS_WITH_OWNERS + "WHERE k.fingerprint = :fingerprint", RegisteredKey.class)
+        return keys("SELECT k FROM RegisteredKey k WHERE k.fingerprint = :fingerprint")
                 .setParameter("fingerprint", fingerprint)
                 .getResultStream().findFirst();
+    }
+
+    /** A key query that loads each key's owner and the owner's groups too: what {@link RegisteredKey#info()} reads. */
+    private TypedQuery<RegisteredKey> keys(String query) {
+        return em.createQuery(query, RegisteredKey.class)
+                .setHint(LOAD_GRAPH, em.getEntityGraph(RegisteredKey.WITH_OWNER));
     }
 
     private Account account(String subject, Reason missing) {

@@ -10,6 +10,9 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.ManyToOne;
+import jakarta.persistence.NamedAttributeNode;
+import jakarta.persistence.NamedEntityGraph;
+import jakarta.persistence.NamedSubgraph;
 import jakarta.persistence.Table;
 
 /**
@@ -18,7 +21,13 @@ import jakarta.persistence.Table;
  */
 @Entity
 @Table(name = "gangway_key")
+@NamedEntityGraph(name = RegisteredKey.WITH_OWNER,
+        attributeNodes = @NamedAttributeNode(value = "owner", subgraph = "groups"),
+        subgraphs = @NamedSubgraph(name = "groups", attributeNodes = @NamedAttributeNode("groups")))
 public class RegisteredKey {
+
+    /** The entity graph that loads the owner and the owner's groups in the same query. */
+    static final String WITH_OWNER = "RegisteredKey.withOwner";
 
     /** {@code SHA256:} and 43 base64 characters. */
     static final int FINGERPRINT_LENGTH = 64;
