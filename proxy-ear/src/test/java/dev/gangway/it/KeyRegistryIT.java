@@ -3,6 +3,8 @@ package dev.gangway.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -17,6 +19,7 @@ import dev.gangway.it.support.GangwayDeployment;
 import dev.gangway.it.support.ItServer;
 import dev.gangway.it.support.ManagementApi;
 import dev.gangway.it.support.RegistryEndpoint;
+import dev.gangway.it.support.Visitor;
 
 /**
  * The key registry on the server as configured by default: GangwayDS on an H2 file in the server's data dir, the
@@ -46,5 +49,38 @@ class KeyRegistryIT extends KeyRegistryChecks {
         RegistryEndpoint.signIn(person("h2"), false);
         Path file = ItServer.serverDir().resolve("standalone/data/gangway/registry.mv.db");
         assertTrue(Files.isRegularFile(file), file + " missing");
+    }
+
+    /**
+     * The endpoint exists only because the IT server runs with {@code -Dgangway.test-endpoints=true}: with the property
+     * false (as good as absent) the redeployed EAR maps nothing there, while the rest of the base host still answers.
+     * (Switched on, the same POST answers 200 with JSON and GET 405.)
+     * The property is then set back to true in the model rather than removed, because removing a model system
+     * property clears the JVM's {@code -D} value too.
+     */
+    @Test
+    void theTestEndpointIsAbsentWithoutItsSystemProperty() throws Exception {
+        String[] property = {"system-property", "gangway.test-endpoints"};
+        ManagementApi.result("add", property, "value", "false");
+        try {
+            redeploy();
+
+            HttpResponse<String> post = Visitor.send(HttpRequest.newBuilder(ItServer.url(RegistryEndpoint.PATH
+                    + "account")).POST(HttpRequest.BodyPublishers.ofString("{\"subject\":\"x\"}")));
+            HttpResponse<String> get = Visitor.get(RegistryEndpoint.PATH + "account");
+
+            // What the servlet container's default servlet answers where nothing is mapped: no file (GET), no POST.
+            assertEquals(405, post.statusCode(), post.body());
+            assertEquals(404, get.statusCode(), get.body());
+            assertEquals(200, Visitor.get("/healthz").statusCode());
+        } finally {
+            ManagementApi.result("write-attribute", property, "name", "value", "value", "true");
+            redeploy();
+        }
+        assertEquals(200, RegistryEndpoint.call("account", "subject", person("back")).status());
+    }
+
+    private static void redeploy() throws Exception {
+        ManagementApi.result("redeploy", new String[] {"deployment", GangwayDeployment.NAME});
     }
 }
