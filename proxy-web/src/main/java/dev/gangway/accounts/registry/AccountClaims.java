@@ -1,6 +1,5 @@
 package dev.gangway.accounts.registry;
 
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -25,19 +24,25 @@ public record AccountClaims(String subject, String displayName, String email, Se
     static final int MAX_GROUPS = 1000;
 
     public AccountClaims {
-        groups = groups == null ? Set.of() : Set.copyOf(groups);
         if (subject == null || subject.isEmpty()) {
             throw invalid("the sign-in carries no subject");
         }
         check("subject", subject, MAX_SUBJECT_LENGTH);
         check("display name", displayName, MAX_TEXT_LENGTH);
         check("e-mail", email, MAX_EMAIL_LENGTH);
+        if (groups == null) {
+            groups = Set.of();
+        }
         if (groups.size() > MAX_GROUPS) {
             throw invalid("the sign-in carries " + groups.size() + " groups; at most " + MAX_GROUPS + " are kept");
         }
-        for (String group : List.copyOf(groups)) {
+        for (String group : groups) {
+            if (group == null || group.isEmpty()) {
+                throw invalid("the sign-in carries an empty group name");
+            }
             check("group name", group, MAX_TEXT_LENGTH);
         }
+        groups = Set.copyOf(groups);
     }
 
     private static void check(String what, String value, int max) {
