@@ -54,13 +54,16 @@ class KeyRegistryIT extends KeyRegistryChecks {
     /**
      * The endpoint exists only because the IT server runs with {@code -Dgangway.test-endpoints=true}: with the property
      * false (as good as absent) the redeployed EAR maps nothing there, while the rest of the base host still answers.
-     * (Switched on, the same POST answers 200 with JSON and GET 405.)
+     * (Switched on, the same POST answers 200 with JSON and GET 405.) An account written before the redeployments is
+     * still there after them: the registry's data outlives the deployment.
      * The property is then set back to true in the model rather than removed, because removing a model system
      * property clears the JVM's {@code -D} value too.
      */
     @Test
     void theTestEndpointIsAbsentWithoutItsSystemProperty() throws Exception {
         String[] property = {"system-property", "gangway.test-endpoints"};
+        String kept = person("kept");
+        ModelNode before = RegistryEndpoint.signIn(kept, false);
         ManagementApi.result("add", property, "value", "false");
         try {
             redeploy();
@@ -77,7 +80,10 @@ class KeyRegistryIT extends KeyRegistryChecks {
             ManagementApi.result("write-attribute", property, "name", "value", "value", "true");
             redeploy();
         }
-        assertEquals(200, RegistryEndpoint.call("account", "subject", person("back")).status());
+        // Back, with what was written before the two redeployments.
+        RegistryEndpoint.Answer after = RegistryEndpoint.call("account", "subject", kept);
+        assertEquals(200, after.status(), after.describe());
+        assertEquals(before.get("createdAt").asString(), after.body().get("createdAt").asString());
     }
 
     private static void redeploy() throws Exception {
