@@ -105,7 +105,7 @@ public final class OpenSshPublicKeys {
         if (type.equals("ssh-ed25519") || type.equals("ssh-rsa") || ECDSA_CURVES.containsKey(type)) {
             return;
         }
-        if (parts.length > 1 && Arrays.stream(WHITESPACE.split(parts[parts.length - 1]))
+        if (parts.length > 1 && Arrays.stream(WHITESPACE.split(parts[1] + " " + parts[parts.length - 1]))
                 .anyMatch(t -> t.equals("ssh-ed25519") || t.equals("ssh-rsa") || ECDSA_CURVES.containsKey(t))) {
             throw new InvalidPublicKeyException("the line starts with options, as in authorized_keys: paste only "
                     + "the public key (the .pub file)");

@@ -145,6 +145,7 @@ class OpenSshPublicKeysTest {
         assertRefused("hello world", "not an OpenSSH public key line");
         assertRefused(ed25519Line + "\n" + ed25519Line, "more than one line");
         assertRefused("command=\"echo hi\",no-pty " + ed25519Line, "options");
+        assertRefused("no-pty " + ed25519Line.split(" ")[0] + " " + data, "options");
         assertRefused("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n", "private key");
         assertRefused("---- BEGIN SSH2 PUBLIC KEY ----", "not an OpenSSH public key line");
         assertRefused("ssh-dss " + data, "DSA");
