@@ -33,21 +33,43 @@ public final class SshKeyPair implements AutoCloseable {
 
     /** A key of any type {@code ssh-keygen -t} knows, e.g. {@code ecdsa} or {@code rsa}. */
     public static SshKeyPair generate(String type) throws IOException, InterruptedException {
+        return generate(type, 0);
+    }
+
+    /** A key of {@code type} with {@code bits} ({@code ssh-keygen -b}), or ssh-keygen's default size for 0. */
+    public static SshKeyPair generate(String type, int bits) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("gangway-it-key");
         Path key = dir.resolve("id_" + type);
-        Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", type, "-N", "", "-C", "gangway-it",
-                "-f", key.toString())
-                .redirectErrorStream(true)
-                .start();
+        try {
+            if (bits > 0) {
+                sshKeygen("ssh-keygen", "-q", "-t", type, "-b", Integer.toString(bits), "-N", "", "-C", "gangway-it",
+                        "-f", key.toString());
+            } else {
+                sshKeygen("ssh-keygen", "-q", "-t", type, "-N", "", "-C", "gangway-it", "-f", key.toString());
+            }
+        } catch (IOException e) {
+            TempDirs.deleteTree(dir);
+            throw e;
+        }
+        String pub = Files.readString(dir.resolve(key.getFileName() + ".pub"), StandardCharsets.US_ASCII).trim();
+        return new SshKeyPair(dir, key, pub);
+    }
+
+    /** The key's SHA-256 fingerprint as {@code ssh-keygen -l -E sha256} prints it, e.g. {@code SHA256:abc...}. */
+    public String sshKeygenFingerprint() throws IOException, InterruptedException {
+        String listing = sshKeygen("ssh-keygen", "-l", "-E", "sha256", "-f", privateKey + ".pub");
+        return listing.split(" ")[1];
+    }
+
+    private static String sshKeygen(String... command) throws IOException, InterruptedException {
+        Process keygen = new ProcessBuilder(command).redirectErrorStream(true).start();
         keygen.getOutputStream().close();
         String output = new String(keygen.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!keygen.waitFor(30, TimeUnit.SECONDS) || keygen.exitValue() != 0) {
             keygen.destroyForcibly();
-            TempDirs.deleteTree(dir);
-            throw new IOException("ssh-keygen -t " + type + " failed: " + output);
+            throw new IOException(String.join(" ", command) + " failed: " + output);
         }
-        String pub = Files.readString(dir.resolve(key.getFileName() + ".pub"), StandardCharsets.US_ASCII).trim();
-        return new SshKeyPair(dir, key, pub);
+        return output.strip();
     }
 
     /** The private key file, for {@code ssh -i}. */
