@@ -76,7 +76,8 @@ final class SocketTunnelFactory implements TunnelConnectionFactory {
 
     private TunnelInfo info(String key) {
         return new TunnelInfo(key, "abc12345", "env", "/" + key, access.get(key), null, injections.get(key),
-                "http://" + key + ".gw.test/", Instant.now(), "SHA256:socket-tunnel-factory", null);
+                "http://" + key + ".gw.test/", Instant.now(), "SHA256:socket-tunnel-factory", null,
+                "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAISocketTunnelFactory");
     }
 
     @Override
