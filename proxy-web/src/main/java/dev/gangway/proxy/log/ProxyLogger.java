@@ -106,4 +106,12 @@ public interface ProxyLogger extends BasicLogger {
     @Message(id = 2111, value = "The service behind tunnel %s sent a body that cannot be rewritten for script "
             + "injection (%s); the visitor's connection was closed")
     void injectionFailed(String tunnelKey, String problem);
+
+    @LogMessage(level = Logger.Level.DEBUG)
+    @Message(id = 2112, value = "A visitor without credentials was sent to sign in for private tunnel %s")
+    void privateTunnelSignIn(String tunnelKey);
+
+    @LogMessage(level = Logger.Level.DEBUG)
+    @Message(id = 2113, value = "Private tunnel %s refused a visitor (401): %s")
+    void privateTunnelRefused(String tunnelKey, String reason);
 }

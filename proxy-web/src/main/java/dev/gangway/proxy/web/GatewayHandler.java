@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import dev.gangway.connector.api.TunnelAccess;
 import dev.gangway.connector.api.TunnelConnectionFactory;
 import dev.gangway.connector.api.TunnelInfo;
+import dev.gangway.proxy.access.PrivateAccess;
 import dev.gangway.proxy.http.RequestBodyFraming;
 import dev.gangway.proxy.http.UpgradeRequest;
 import dev.gangway.proxy.http.VisitorError;
@@ -77,16 +78,23 @@ public final class GatewayHandler implements HttpHandler {
             if (tunnel.isEmpty()) {
                 ErrorPage.send(exchange, VisitorError.noTunnel());
             } else if (tunnel.get().access() == TunnelAccess.PRIVATE && !Methods.OPTIONS.equals(exchange.getRequestMethod())) {
-                // PROTOCOL.md: OPTIONS always passes; credentials (Preevy JWTs, single sign-on) come with issue #4.
-                Deque<String> hint = exchange.getQueryParameters().get("_preevy_auth_hint");
-                if (hint != null && "basic".equals(hint.peekFirst())) {
-                    exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Basic realm=\"" + toTunnel.key() + "\"");
+                // PROTOCOL.md: OPTIONS always passes (CORS preflights carry no credentials).
+                PrivateAccess.Decision decision = rt.privateAccess().decide(tunnel.get(),
+                        exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION), asksForBasic(exchange));
+                if (decision instanceof PrivateAccess.OwnerJwt) {
+                    proxyOrRefuseUpgrade(exchange, new Routed(toTunnel, tunnel.get(), VisitorRequest.upgrade(exchange)));
+                } else {
+                    PrivateTunnelRefusal.send(exchange, rt, toTunnel, decision);
                 }
-                ErrorPage.send(exchange, VisitorError.privateTunnel());
             } else {
                 proxyOrRefuseUpgrade(exchange, new Routed(toTunnel, tunnel.get(), VisitorRequest.upgrade(exchange)));
             }
         }
+    }
+
+    private static boolean asksForBasic(HttpServerExchange exchange) {
+        Deque<String> hint = exchange.getQueryParameters().get("_preevy_auth_hint");
+        return hint != null && "basic".equals(hint.peekFirst());
     }
 
     private void proxyOrRefuseUpgrade(HttpServerExchange exchange, Routed routed) throws Exception {

@@ -1,10 +1,14 @@
 package dev.gangway.proxy.web;
 
+import java.time.Clock;
 import java.util.Objects;
 
 import dev.gangway.connector.api.GatewaySettings;
 import dev.gangway.connector.api.TunnelConnectionFactory;
 import dev.gangway.connector.api.TunnelInfo;
+import dev.gangway.proxy.access.OwnerJwts;
+import dev.gangway.proxy.access.OwnerKeys;
+import dev.gangway.proxy.access.PrivateAccess;
 import dev.gangway.proxy.inject.InjectionSpecs;
 import dev.gangway.proxy.http.TrustedProxies;
 import dev.gangway.proxy.routing.HostRouter;
@@ -20,20 +24,26 @@ public final class ProxyRuntime {
     /** Servlet context attribute under which the listener publishes the runtime for the handler. */
     public static final String ATTRIBUTE = ProxyRuntime.class.getName();
 
+    /** The sign-in page on the base host; {@code ?return=<absolute URL>} says where to send the visitor back. */
+    public static final String SIGN_IN_PATH = "/_gangway/signin";
+
     private final TunnelConnectionFactory factory;
     private final HostRouter router;
     private final TrustedProxies trustedProxies;
     private final StreamTimeouts timeouts;
     private final InjectionCache injections = new InjectionCache();
     private final String baseHost;
+    private final String signInUrl;
+    private final PrivateAccess privateAccess = new PrivateAccess(new OwnerJwts(Clock.systemUTC()), new OwnerKeys());
 
     private ProxyRuntime(TunnelConnectionFactory factory, HostRouter router, TrustedProxies trustedProxies,
-                         StreamTimeouts timeouts, String baseHost) {
+                         StreamTimeouts timeouts, String baseHost, String signInUrl) {
         this.factory = factory;
         this.router = router;
         this.trustedProxies = trustedProxies;
         this.timeouts = timeouts;
         this.baseHost = baseHost;
+        this.signInUrl = signInUrl;
     }
 
     /** @throws IllegalArgumentException if the settings are unusable (no base host, a bad trusted proxy) */
@@ -47,7 +57,13 @@ public final class ProxyRuntime {
         HostRouter router = new HostRouter(baseHost, key -> factory.findTunnel(key).isPresent());
         return new ProxyRuntime(factory, router, TrustedProxies.parse(settings.trustedProxies()),
                 new StreamTimeouts(settings.visitorIdleTimeout(), settings.maxRequestTime()),
-                settings.baseHostname());
+                settings.baseHostname(), signInUrl(settings));
+    }
+
+    /** The base host's sign-in page (PROTOCOL.md: a visitor of a private tunnel without credentials goes there). */
+    private static String signInUrl(GatewaySettings settings) {
+        String base = settings.baseUrl().toString();
+        return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + SIGN_IN_PATH;
     }
 
     public TunnelConnectionFactory factory() {
@@ -69,6 +85,15 @@ public final class ProxyRuntime {
 
     public StreamTimeouts timeouts() {
         return timeouts;
+    }
+
+    public PrivateAccess privateAccess() {
+        return privateAccess;
+    }
+
+    /** The absolute URL of the sign-in page, without query. */
+    public String signInUrl() {
+        return signInUrl;
     }
 
     public String baseHost() {

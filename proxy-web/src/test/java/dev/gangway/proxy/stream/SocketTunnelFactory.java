@@ -62,6 +62,13 @@ final class SocketTunnelFactory implements TunnelConnectionFactory {
     }
 
     private final Map<String, String> injections = new ConcurrentHashMap<>();
+    private final Map<String, String> publicKeys = new ConcurrentHashMap<>();
+
+    /** A private tunnel whose client logged in with this key (an OpenSSH public key line). */
+    void registerPrivate(String key, InetSocketAddress backend, String publicKeyLine) {
+        publicKeys.put(key, publicKeyLine);
+        register(key, backend, TunnelAccess.PRIVATE);
+    }
 
     /** A public tunnel whose request string carried {@code inject=} with this (decoded) JSON array. */
     void registerWithInjection(String key, InetSocketAddress backend, String injectJson) {
@@ -77,7 +84,7 @@ final class SocketTunnelFactory implements TunnelConnectionFactory {
     private TunnelInfo info(String key) {
         return new TunnelInfo(key, "abc12345", "env", "/" + key, access.get(key), null, injections.get(key),
                 "http://" + key + ".gw.test/", Instant.now(), "SHA256:socket-tunnel-factory", null,
-                "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAISocketTunnelFactory");
+                publicKeys.getOrDefault(key, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAISocketTunnelFactory"));
     }
 
     @Override
