@@ -67,6 +67,12 @@ public final class OwnerJwts {
         return true;
     }
 
+    /** Whether {@link #verify} would answer from the cache, without a signature check. */
+    public boolean isCached(String token, OwnerKey key) {
+        Long until = verifiedUntil.get(new CacheKey(key.thumbprintUri(), token));
+        return until != null && clock.millis() < until;
+    }
+
     private static JwtConsumer consumer(OwnerKey key, long nowMillis) {
         return new JwtConsumerBuilder()
                 .setVerificationKey(key.publicKey())

@@ -36,6 +36,19 @@ public final class PrivateAccess {
     }
 
     /**
+     * Whether {@link #decide} would check a signature (milliseconds for EdDSA on Java 17): then the caller runs it off
+     * the I/O thread. A token already verified, or no token at all, is decided at once.
+     */
+    public boolean needsSignatureCheck(TunnelInfo tunnel, String authorization) {
+        String token = OwnerCredential.token(authorization);
+        if (token == null) {
+            return false;
+        }
+        OwnerKey key = keys.of(tunnel);
+        return key != null && !jwts.isCached(token, key);
+    }
+
+    /**
      * @param authorization the visitor's {@code Authorization} header, or {@code null}
      * @param basicHint     whether the request asked for a Basic challenge ({@code ?_preevy_auth_hint=basic})
      */

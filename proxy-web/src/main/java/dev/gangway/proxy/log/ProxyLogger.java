@@ -41,6 +41,11 @@ public interface ProxyLogger extends BasicLogger {
             + "was ended. This is a bug: please report it with this stack trace")
     void unexpectedFailure(String tunnelKey, @Cause Throwable cause);
 
+    @LogMessage(level = Logger.Level.INFO)
+    @Message(id = 2004, value = "Created the key that signs X-Gangway-Identity for private tunnels' services in %s. "
+            + "Back it up with the configuration; every node of a cluster must have the same file")
+    void identityKeyCreated(String file);
+
     @LogMessage(level = Logger.Level.WARN)
     @Message(id = 2010, value = "Brotli is not available (%s): HTML pages a service sends with Content-Encoding: br "
             + "pass through without their inject= scripts; gzip, deflate and uncompressed pages still get them. The "

@@ -1,6 +1,7 @@
 package dev.gangway.proxy.web;
 
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -8,6 +9,9 @@ import dev.gangway.connector.api.TunnelAccess;
 import dev.gangway.connector.api.TunnelConnectionFactory;
 import dev.gangway.connector.api.TunnelInfo;
 import dev.gangway.proxy.access.PrivateAccess;
+import dev.gangway.proxy.access.VisitorIdentity;
+import dev.gangway.proxy.http.HeaderField;
+import dev.gangway.proxy.http.IdentityHeaders;
 import dev.gangway.proxy.http.RequestBodyFraming;
 import dev.gangway.proxy.http.UpgradeRequest;
 import dev.gangway.proxy.http.VisitorError;
@@ -33,9 +37,19 @@ import io.undertow.util.Methods;
 public final class GatewayHandler implements HttpHandler {
 
     private static final AttachmentKey<Routed> ROUTED = AttachmentKey.create(Routed.class);
+    /** A private tunnel's access decision made on a worker, for the second pass on the I/O thread. */
+    private static final AttachmentKey<PrivateAccess.Decision> DECISION = AttachmentKey.create(PrivateAccess.Decision.class);
 
     /** What the handler found for a request it proxies, handed on to {@link #proxy} past the 100-continue step. */
-    private record Routed(Route.ToTunnel route, TunnelInfo tunnel, UpgradeRequest upgrade) {
+    private record Routed(Route.ToTunnel route, TunnelInfo tunnel, UpgradeRequest upgrade, Admitted admitted) {
+    }
+
+    /**
+     * A private tunnel's visitor who got through: the identity headers for the service, and whether the visitor's
+     * {@code Authorization} carried Gangway's own credential (removed then; a service's own Basic auth passes).
+     */
+    private record Admitted(List<HeaderField> identityHeaders, boolean dropAuthorization) {
+        static final Admitted PUBLIC = new Admitted(List.of(), false);
     }
 
     private final HttpHandler next;
@@ -79,17 +93,41 @@ public final class GatewayHandler implements HttpHandler {
                 ErrorPage.send(exchange, VisitorError.noTunnel());
             } else if (tunnel.get().access() == TunnelAccess.PRIVATE && !Methods.OPTIONS.equals(exchange.getRequestMethod())) {
                 // PROTOCOL.md: OPTIONS always passes (CORS preflights carry no credentials).
-                PrivateAccess.Decision decision = rt.privateAccess().decide(tunnel.get(),
-                        exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION), asksForBasic(exchange));
-                if (decision instanceof PrivateAccess.OwnerJwt) {
-                    proxyOrRefuseUpgrade(exchange, new Routed(toTunnel, tunnel.get(), VisitorRequest.upgrade(exchange)));
+                PrivateAccess.Decision decision = exchange.removeAttachment(DECISION);
+                String authorization = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
+                if (decision == null && exchange.isInIoThread()
+                        && rt.privateAccess().needsSignatureCheck(tunnel.get(), authorization)) {
+                    // A signature check takes milliseconds: on a worker, then back here with its outcome.
+                    exchange.dispatch(exchange.getConnection().getWorker(), () -> {
+                        exchange.putAttachment(DECISION, rt.privateAccess().decide(tunnel.get(), authorization,
+                                asksForBasic(exchange)));
+                        exchange.dispatch(exchange.getIoThread(), this);
+                    });
+                    return;
+                }
+                if (decision == null) {
+                    decision = rt.privateAccess().decide(tunnel.get(), authorization, asksForBasic(exchange));
+                }
+                if (decision instanceof PrivateAccess.OwnerJwt owner) {
+                    VisitorIdentity identity = VisitorIdentity.ofOwner(tunnel.get().owner(), owner.thumbprintUri());
+                    proxyOrRefuseUpgrade(exchange, new Routed(toTunnel, tunnel.get(), VisitorRequest.upgrade(exchange),
+                            admitted(rt, toTunnel, identity, true)));
                 } else {
                     PrivateTunnelRefusal.send(exchange, rt, toTunnel, decision);
                 }
             } else {
-                proxyOrRefuseUpgrade(exchange, new Routed(toTunnel, tunnel.get(), VisitorRequest.upgrade(exchange)));
+                proxyOrRefuseUpgrade(exchange, new Routed(toTunnel, tunnel.get(), VisitorRequest.upgrade(exchange),
+                        Admitted.PUBLIC));
             }
         }
+    }
+
+    private static Admitted admitted(ProxyRuntime rt, Route.ToTunnel route, VisitorIdentity identity,
+                                     boolean gangwayCredential) {
+        String audience = route.key() + "." + rt.baseHost();
+        String token = rt.identityTokens().tokenFor(identity, audience);
+        return new Admitted(IdentityHeaders.of(identity.user(), identity.email(), identity.groups(), token),
+                gangwayCredential);
     }
 
     private static boolean asksForBasic(HttpServerExchange exchange) {
@@ -123,7 +161,9 @@ public final class GatewayHandler implements HttpHandler {
         String protocol = upgrade.kind().isForwarded() ? upgrade.protocol() : null;
         // Scripts go into pages, never into an upgraded stream.
         ScriptInjection injection = protocol == null ? rt.injections(routed.tunnel()).forRequest(route.target()) : null;
-        byte[] head = VisitorRequest.head(exchange, route.target(), framing, rt.trustedProxies(), protocol, injection);
+        Admitted admitted = routed.admitted();
+        byte[] head = VisitorRequest.head(exchange, route.target(), framing, rt.trustedProxies(), protocol, injection,
+                admitted.identityHeaders(), admitted.dropAuthorization());
         ForwardedRequest request = new ForwardedRequest(route.key(), exchange.getRequestMethod().toString(), head,
                 framing, exchange.getRequestContentLength(), VisitorRequest.isIdempotent(exchange), protocol,
                 injection);

@@ -1,5 +1,8 @@
 package dev.gangway.proxy.web;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
 
@@ -9,6 +12,9 @@ import dev.gangway.connector.api.TunnelInfo;
 import dev.gangway.proxy.access.OwnerJwts;
 import dev.gangway.proxy.access.OwnerKeys;
 import dev.gangway.proxy.access.PrivateAccess;
+import dev.gangway.proxy.identity.IdentityKey;
+import dev.gangway.proxy.identity.IdentityTokens;
+import dev.gangway.proxy.log.ProxyLogger;
 import dev.gangway.proxy.inject.InjectionSpecs;
 import dev.gangway.proxy.http.TrustedProxies;
 import dev.gangway.proxy.routing.HostRouter;
@@ -36,14 +42,17 @@ public final class ProxyRuntime {
     private final String signInUrl;
     private final PrivateAccess privateAccess = new PrivateAccess(new OwnerJwts(Clock.systemUTC()), new OwnerKeys());
 
+    private final IdentityTokens identityTokens;
+
     private ProxyRuntime(TunnelConnectionFactory factory, HostRouter router, TrustedProxies trustedProxies,
-                         StreamTimeouts timeouts, String baseHost, String signInUrl) {
+                         StreamTimeouts timeouts, String baseHost, String signInUrl, IdentityTokens identityTokens) {
         this.factory = factory;
         this.router = router;
         this.trustedProxies = trustedProxies;
         this.timeouts = timeouts;
         this.baseHost = baseHost;
         this.signInUrl = signInUrl;
+        this.identityTokens = identityTokens;
     }
 
     /** @throws IllegalArgumentException if the settings are unusable (no base host, a bad trusted proxy) */
@@ -57,13 +66,33 @@ public final class ProxyRuntime {
         HostRouter router = new HostRouter(baseHost, key -> factory.findTunnel(key).isPresent());
         return new ProxyRuntime(factory, router, TrustedProxies.parse(settings.trustedProxies()),
                 new StreamTimeouts(settings.visitorIdleTimeout(), settings.maxRequestTime()),
-                settings.baseHostname(), signInUrl(settings));
+                settings.baseHostname(), signInUrl(settings), identityTokens(settings));
+    }
+
+    /** @throws IllegalArgumentException if the identity key file can neither be read nor made */
+    private static IdentityTokens identityTokens(GatewaySettings settings) {
+        Path file = Path.of(settings.identityKeyFile());
+        boolean existed = Files.exists(file);
+        IdentityKey key;
+        try {
+            key = IdentityKey.loadOrCreate(file);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("the identity key file " + file + " cannot be used (" + e.getMessage()
+                    + "); fix or remove it (identityKeyFile)", e);
+        }
+        if (!existed) {
+            ProxyLogger.ROOT.identityKeyCreated(file.toString());
+        }
+        return new IdentityTokens(key, withoutTrailingSlash(settings.baseUrl().toString()), Clock.systemUTC());
+    }
+
+    private static String withoutTrailingSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
     /** The base host's sign-in page (PROTOCOL.md: a visitor of a private tunnel without credentials goes there). */
     private static String signInUrl(GatewaySettings settings) {
-        String base = settings.baseUrl().toString();
-        return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + SIGN_IN_PATH;
+        return withoutTrailingSlash(settings.baseUrl().toString()) + SIGN_IN_PATH;
     }
 
     public TunnelConnectionFactory factory() {
@@ -94,6 +123,11 @@ public final class ProxyRuntime {
     /** The absolute URL of the sign-in page, without query. */
     public String signInUrl() {
         return signInUrl;
+    }
+
+    /** Signs the identity JWT sent to private tunnels' services; its JWKS is served on the base host. */
+    public IdentityTokens identityTokens() {
+        return identityTokens;
     }
 
     public String baseHost() {

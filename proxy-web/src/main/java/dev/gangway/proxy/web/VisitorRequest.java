@@ -84,11 +84,17 @@ final class VisitorRequest {
      * @param upgrade   the protocol to ask the service for ({@code websocket}, {@code tcp}), or {@code null}
      * @param injection the scripts this request's response may get, or {@code null}: its ETag suffix comes off the
      *                  visitor's validators
+     * @param identity  the identity headers of a private tunnel's visitor, or empty
+     * @param dropAuthorization whether the visitor's {@code Authorization} is Gangway's credential, not the service's
      */
     static byte[] head(HttpServerExchange exchange, String target, RequestBodyFraming framing,
-                       TrustedProxies trustedProxies, String upgrade, ScriptInjection injection) {
+                       TrustedProxies trustedProxies, String upgrade, ScriptInjection injection,
+                       List<HeaderField> identity, boolean dropAuthorization) {
         List<HeaderField> fields = new ArrayList<>();
         for (HeaderValues values : exchange.getRequestHeaders()) {
+            if (dropAuthorization && values.getHeaderName().equals(Headers.AUTHORIZATION)) {
+                continue;
+            }
             String name = values.getHeaderName().toString();
             for (String value : values) {
                 fields.add(new HeaderField(name, value));
@@ -106,6 +112,7 @@ final class VisitorRequest {
                 exchange.getHostPort(),
                 exchange.getRequestHeaders().getFirst(Headers.HOST),
                 trustedProxies.isTrusted(peerAddress));
-        return RequestHeadWriter.write(exchange.getRequestMethod().toString(), target, fields, facts, framing, upgrade);
+        return RequestHeadWriter.write(exchange.getRequestMethod().toString(), target, fields, facts, framing, upgrade,
+                identity);
     }
 }

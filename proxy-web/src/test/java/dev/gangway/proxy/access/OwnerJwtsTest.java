@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.nio.charset.StandardCharsets;
 
@@ -26,7 +23,7 @@ class OwnerJwtsTest {
     private static PreevyKey rsa;
     private static PreevyKey stranger;
 
-    private final MutableClock clock = new MutableClock(Instant.now());
+    private final MovableClock clock = new MovableClock();
     private final OwnerJwts jwts = new OwnerJwts(clock);
 
     @BeforeAll
@@ -91,7 +88,7 @@ class OwnerJwtsTest {
         String shortLived = ed25519.jwt(now, now + 60);
         assertTrue(jwts.verify(shortLived, key(ed25519)));
         assertEquals(1, jwts.cachedTokens());
-        clock.advanceSeconds(120);
+        clock.advance(java.time.Duration.ofSeconds(120));
         assertFalse(jwts.verify(shortLived, key(ed25519)), "the cache must not outlive the token");
     }
 
@@ -166,32 +163,5 @@ class OwnerJwtsTest {
 
     private static String b64(String s) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advanceSeconds(long seconds) {
-            now = now.plusSeconds(seconds);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -48,6 +48,16 @@ public final class PreevyKey {
         Path file = Files.createTempFile(dir, "id_" + type, "");
         Files.delete(file);
         run("ssh-keygen", "-q", "-t", type, "-N", "", "-C", "preevy-test", "-f", file.toString());
+        return load(file, type);
+    }
+
+    /**
+     * A key pair {@code ssh-keygen} made without passphrase: {@code file} and {@code file.pub}.
+     *
+     * @param type {@code ed25519} or {@code rsa}
+     */
+    public static PreevyKey load(Path file, String type) throws IOException, InterruptedException,
+            GeneralSecurityException {
         String[] pub = Files.readString(Path.of(file + ".pub"), StandardCharsets.US_ASCII).trim().split("\\s+");
         PrivateKey privateKey;
         if (type.equals("rsa")) {

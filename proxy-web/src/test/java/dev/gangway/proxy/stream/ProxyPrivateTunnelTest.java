@@ -6,7 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.VerificationJwkSelector;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,6 +69,25 @@ class ProxyPrivateTunnelTest {
         }
     }
 
+    /** Every value the service saw of a header, from the backend's {@code /headers} echo (lower-case names). */
+    private static List<String> values(String echo, String name) {
+        List<String> out = new ArrayList<>();
+        for (String line : echo.split("\n")) {
+            if (line.startsWith(name + ": ")) {
+                out.add(line.substring(name.length() + 2));
+            }
+        }
+        return out;
+    }
+
+    private JwtClaims verifiedIdentity(String token, String audience) throws Exception {
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setCompactSerialization(token);
+        var jwk = new VerificationJwkSelector().select(jws, new JsonWebKeySet(proxy.jwksJson()).getJsonWebKeys());
+        return new JwtConsumerBuilder().setVerificationKey(jwk.getKey()).setExpectedAudience(audience)
+                .setExpectedIssuer("http://gw.test:8080").setRequireExpirationTime().build().processToClaims(token);
+    }
+
     private static String basic(String user, String password) {
         return "Authorization: Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
                 .getBytes(StandardCharsets.UTF_8)) + "\r\n";
@@ -95,15 +122,42 @@ class ProxyPrivateTunnelTest {
 
     @Test
     void theOwnersJwtPassesAsBasicAndAsBearer() throws Exception {
-        RawHttp.Response basic = get(HOST, "/headers/b", basic("x-preevy-profile-key", owner.jwt()));
+        RawHttp.Response basic = get(HOST, "/headers/b", basic("x-preevy-profile-key", owner.jwt()),
+                "X-Forwarded-User: mallory\r\nx-gangway-identity: forged\r\nX-Forwarded-Groups: admins\r\n");
         assertEquals(200, basic.status(), basic.text());
         assertTrue(basic.text().startsWith("GET /headers/b\n"), basic.text());
+        // The service's view: Gangway's credential gone, the visitor's identity claims replaced by Gangway's.
+        String profile = "preevy-profile:" + owner.thumbprintUri();
+        assertEquals(List.of(profile), values(basic.text(), "x-forwarded-user"));
+        assertEquals(List.of(), values(basic.text(), "authorization"));
+        assertEquals(List.of(), values(basic.text(), "x-forwarded-groups"), "an owner JWT carries no groups");
+        assertEquals(List.of(), values(basic.text(), "x-forwarded-email"));
+        List<String> identity = values(basic.text(), "x-gangway-identity");
+        assertEquals(1, identity.size(), basic.text());
+        JwtClaims claims = verifiedIdentity(identity.get(0), HOST);
+        assertEquals(profile, claims.getSubject());
+        assertEquals("http://gw.test:8080", claims.getIssuer());
 
         RawHttp.Response bearer = get(HOST, "/headers/c", "Authorization: Bearer " + owner.jwt() + "\r\n");
         assertEquals(200, bearer.status(), bearer.text());
 
         RawHttp.Response rsa = get("rsa-abc12345.gw.test", "/headers/r", "Authorization: Bearer " + rsaOwner.jwt() + "\r\n");
         assertEquals(200, rsa.status(), rsa.text());
+    }
+
+    @Test
+    void visitorsIdentityHeadersAreDroppedOnPublicTunnelsTooWhereAuthorizationPasses() throws Exception {
+        proxy.factory.register("open-abc12345", backend.address());
+        RawHttp.Response response = get("open-abc12345.gw.test", "/headers/o", basic("alice", "secret"),
+                "X-Forwarded-User: mallory\r\nX-Forwarded-Email: m@example.com\r\nX-Gangway-Identity: forged\r\n"
+                        + "X-Forwarded-Groups: admins\r\n");
+        assertEquals(200, response.status(), response.text());
+        for (String name : new String[] {"x-forwarded-user", "x-forwarded-email", "x-forwarded-groups",
+                "x-gangway-identity"}) {
+            assertEquals(List.of(), values(response.text(), name), name);
+        }
+        assertEquals(List.of(basic("alice", "secret").substring("Authorization: ".length()).trim()),
+                values(response.text(), "authorization"), "a service's own Basic auth passes");
     }
 
     @Test

@@ -43,7 +43,28 @@ final class SocketTunnelFactory implements TunnelConnectionFactory {
     final List<SocketTunnelConnection> opened = new CopyOnWriteArrayList<>();
 
     SocketTunnelFactory(String baseUrl, List<String> trustedProxies) {
-        this(new GatewaySettings(URI.create(baseUrl), trustedProxies, Duration.ofMinutes(10), Duration.ZERO));
+        this(settings(baseUrl, trustedProxies, Duration.ofMinutes(10), Duration.ZERO));
+    }
+
+    /** Settings with no private-tunnel groups and an identity key made once per test JVM in a temporary directory. */
+    static GatewaySettings settings(String baseUrl, List<String> trustedProxies, Duration idleTimeout,
+                                    Duration maxRequestTime) {
+        return new GatewaySettings(URI.create(baseUrl), trustedProxies, idleTimeout, maxRequestTime, List.of(),
+                IDENTITY_KEY.toString());
+    }
+
+    private static final java.nio.file.Path IDENTITY_KEY = identityKeyPath();
+
+    private static java.nio.file.Path identityKeyPath() {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("gangway-identity");
+            dir.toFile().deleteOnExit();
+            java.nio.file.Path file = dir.resolve("gangway-identity.jwk");
+            file.toFile().deleteOnExit();
+            return file;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     SocketTunnelFactory(GatewaySettings settings) {
