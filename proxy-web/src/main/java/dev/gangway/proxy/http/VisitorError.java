@@ -45,6 +45,17 @@ public record VisitorError(int status, String message) {
         return new VisitorError(401, "This tunnel is private: sign in, or send its owner's JWT");
     }
 
+    /** A signed-in visitor who is neither the private tunnel's owner nor in a group allowed to visit it. */
+    public static VisitorError notAllowed() {
+        return new VisitorError(403, "You are signed in, but this private tunnel is open only to its owner and to "
+                + "the groups this gateway allows");
+    }
+
+    /** A sign-in code that is unknown, used, expired or for another tunnel host. */
+    public static VisitorError signInLinkInvalid() {
+        return new VisitorError(400, "This sign-in link is used or expired: open the page again to sign in");
+    }
+
     /** An {@code Upgrade} to a protocol the gateway does not carry (it carries WebSocket and {@code tcp}). */
     public static VisitorError unsupportedUpgrade() {
         return new VisitorError(501, "This gateway carries WebSocket and Upgrade: tcp upgrades only");

@@ -103,6 +103,22 @@ public final class IdentityKey {
         return jwk;
     }
 
+    /** A compact ES256 JWS of {@code claims}, with this key's id. */
+    String sign(org.jose4j.jwt.JwtClaims claims) {
+        org.jose4j.jws.JsonWebSignature jws = new org.jose4j.jws.JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setKey(jwk.getPrivateKey());
+        jws.setKeyIdHeaderValue(jwk.getKeyId());
+        jws.setAlgorithmHeaderValue(ALGORITHM);
+        jws.setHeader("typ", "JWT");
+        try {
+            return jws.getCompactSerialization();
+        } catch (JoseException e) {
+            // The key was checked when loaded; a signature that still fails is a broken JRE or library.
+            throw new IllegalStateException("cannot sign a JWT: " + e.getMessage(), e);
+        }
+    }
+
     /** The public key as a JWK Set ({@code {"keys":[…]}}), for {@code /.well-known/jwks.json}. */
     public String jwksJson() {
         return jwksJson;

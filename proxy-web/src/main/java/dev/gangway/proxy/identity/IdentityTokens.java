@@ -6,10 +6,8 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
-import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
-import org.jose4j.lang.JoseException;
 
 import dev.gangway.proxy.access.VisitorIdentity;
 
@@ -29,6 +27,7 @@ public final class IdentityTokens {
     private final String issuer;
     private final Clock clock;
     private final ConcurrentMap<CacheKey, Issued> issued = new ConcurrentHashMap<>();
+    private final VisitorSessions sessions;
 
     private record CacheKey(VisitorIdentity identity, String audience) {
     }
@@ -41,6 +40,12 @@ public final class IdentityTokens {
         this.key = Objects.requireNonNull(key, "key");
         this.issuer = Objects.requireNonNull(issuer, "issuer");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.sessions = new VisitorSessions(key, issuer, clock);
+    }
+
+    /** The session cookies of single sign-on visitors, signed with the same key. */
+    public VisitorSessions sessions() {
+        return sessions;
     }
 
     public String issuer() {
@@ -80,17 +85,6 @@ public final class IdentityTokens {
             claims.setStringClaim("email", identity.email());
         }
         claims.setStringListClaim("groups", identity.groups());
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload(claims.toJson());
-        jws.setKey(key.jwk().getPrivateKey());
-        jws.setKeyIdHeaderValue(key.jwk().getKeyId());
-        jws.setAlgorithmHeaderValue(IdentityKey.ALGORITHM);
-        jws.setHeader("typ", "JWT");
-        try {
-            return jws.getCompactSerialization();
-        } catch (JoseException e) {
-            // The key was checked when loaded; a signature that still fails is a broken JRE or library.
-            throw new IllegalStateException("cannot sign the identity JWT: " + e.getMessage(), e);
-        }
+        return key.sign(claims);
     }
 }

@@ -119,4 +119,16 @@ public interface ProxyLogger extends BasicLogger {
     @LogMessage(level = Logger.Level.DEBUG)
     @Message(id = 2113, value = "Private tunnel %s refused a visitor (401): %s")
     void privateTunnelRefused(String tunnelKey, String reason);
+
+    @LogMessage(level = Logger.Level.DEBUG)
+    @Message(id = 2114, value = "Private tunnel %s refused signed-in visitor %s (403): not the owner, in no allowed group")
+    void privateTunnelForbidden(String tunnelKey, String subject);
+
+    @LogMessage(level = Logger.Level.DEBUG)
+    @Message(id = 2115, value = "A sign-in code on tunnel host %s was unknown, used, expired or for another host (400)")
+    void signInCodeRefused(String host);
+
+    @LogMessage(level = Logger.Level.DEBUG)
+    @Message(id = 2116, value = "Visitor %s signed in on tunnel host %s")
+    void visitorSignedIn(String subject, String host);
 }

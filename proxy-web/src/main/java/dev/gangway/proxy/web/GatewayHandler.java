@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import dev.gangway.accounts.visit.VisitorHandoff;
 import dev.gangway.connector.api.TunnelAccess;
 import dev.gangway.connector.api.TunnelConnectionFactory;
 import dev.gangway.connector.api.TunnelInfo;
@@ -12,6 +13,8 @@ import dev.gangway.proxy.access.PrivateAccess;
 import dev.gangway.proxy.access.VisitorIdentity;
 import dev.gangway.proxy.http.HeaderField;
 import dev.gangway.proxy.http.IdentityHeaders;
+import dev.gangway.proxy.identity.VisitorSessions;
+import dev.gangway.proxy.routing.HostRouter;
 import dev.gangway.proxy.http.RequestBodyFraming;
 import dev.gangway.proxy.http.UpgradeRequest;
 import dev.gangway.proxy.http.VisitorError;
@@ -23,6 +26,7 @@ import dev.gangway.proxy.stream.ProxyExchange;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.HttpContinueReadHandler;
+import io.undertow.server.handlers.Cookie;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
@@ -93,25 +97,37 @@ public final class GatewayHandler implements HttpHandler {
                 ErrorPage.send(exchange, VisitorError.noTunnel());
             } else if (tunnel.get().access() == TunnelAccess.PRIVATE && !Methods.OPTIONS.equals(exchange.getRequestMethod())) {
                 // PROTOCOL.md: OPTIONS always passes (CORS preflights carry no credentials).
+                String host = toTunnel.key() + "." + rt.baseHost();
+                if (isCallback(exchange, toTunnel, host)) {
+                    SignInCallback.handle(exchange, rt, host);
+                    return;
+                }
                 PrivateAccess.Decision decision = exchange.removeAttachment(DECISION);
                 String authorization = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
+                Cookie cookie = exchange.getRequestCookie(VisitorSessions.COOKIE);
+                String session = cookie == null ? null : cookie.getValue();
                 if (decision == null && exchange.isInIoThread()
-                        && rt.privateAccess().needsSignatureCheck(tunnel.get(), authorization)) {
+                        && rt.privateAccess().needsSignatureCheck(tunnel.get(), authorization, session)) {
                     // A signature check takes milliseconds: on a worker, then back here with its outcome.
                     exchange.dispatch(exchange.getConnection().getWorker(), () -> {
                         exchange.putAttachment(DECISION, rt.privateAccess().decide(tunnel.get(), authorization,
-                                asksForBasic(exchange)));
+                                session, host, asksForBasic(exchange)));
                         exchange.dispatch(exchange.getIoThread(), this);
                     });
                     return;
                 }
                 if (decision == null) {
-                    decision = rt.privateAccess().decide(tunnel.get(), authorization, asksForBasic(exchange));
+                    decision = rt.privateAccess().decide(tunnel.get(), authorization, session, host,
+                            asksForBasic(exchange));
                 }
                 if (decision instanceof PrivateAccess.OwnerJwt owner) {
                     VisitorIdentity identity = VisitorIdentity.ofOwner(tunnel.get().owner(), owner.thumbprintUri());
                     proxyOrRefuseUpgrade(exchange, new Routed(toTunnel, tunnel.get(), VisitorRequest.upgrade(exchange),
                             admitted(rt, toTunnel, identity, true)));
+                } else if (decision instanceof PrivateAccess.SignedIn signedIn) {
+                    // The session cookie is Gangway's; any Authorization is the service's own and passes.
+                    proxyOrRefuseUpgrade(exchange, new Routed(toTunnel, tunnel.get(), VisitorRequest.upgrade(exchange),
+                            admitted(rt, toTunnel, signedIn.identity(), false)));
                 } else {
                     PrivateTunnelRefusal.send(exchange, rt, toTunnel, decision);
                 }
@@ -128,6 +144,14 @@ public final class GatewayHandler implements HttpHandler {
         String token = rt.identityTokens().tokenFor(identity, audience);
         return new Admitted(IdentityHeaders.of(identity.user(), identity.email(), identity.groups(), token),
                 gangwayCredential);
+    }
+
+    /** The sign-in callback, only on the tunnel's own host: a session is bound to one host, never a shared one. */
+    private static boolean isCallback(HttpServerExchange exchange, Route.ToTunnel route, String host) {
+        String path = route.target();
+        int query = path.indexOf('?');
+        return (query < 0 ? path : path.substring(0, query)).equals(VisitorHandoff.CALLBACK_PATH)
+                && host.equals(HostRouter.normalizeHost(exchange.getRequestHeaders().getFirst(Headers.HOST)));
     }
 
     private static boolean asksForBasic(HttpServerExchange exchange) {

@@ -10,7 +10,7 @@ import dev.gangway.proxy.routing.Route;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 
-/** Answers a visitor a private tunnel does not let through: a Basic challenge, or a redirect to sign in. */
+/** Answers a visitor a private tunnel does not let through: a Basic challenge, a redirect to sign in, or 403. */
 final class PrivateTunnelRefusal {
 
     private PrivateTunnelRefusal() {
@@ -27,6 +27,12 @@ final class PrivateTunnelRefusal {
             // Never stored: the same URL answers differently once the visitor has signed in.
             exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
             exchange.endExchange();
+            return;
+        }
+        if (decision instanceof PrivateAccess.Forbidden forbidden) {
+            ProxyLogger.VISITOR.privateTunnelForbidden(route.key(), forbidden.identity().subject());
+            exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+            ErrorPage.send(exchange, VisitorError.notAllowed());
             return;
         }
         String reason = decision instanceof PrivateAccess.Unauthorized u ? u.reason() : decision.toString();

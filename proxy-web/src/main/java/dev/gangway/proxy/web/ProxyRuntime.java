@@ -9,6 +9,7 @@ import java.util.Objects;
 import dev.gangway.connector.api.GatewaySettings;
 import dev.gangway.connector.api.TunnelConnectionFactory;
 import dev.gangway.connector.api.TunnelInfo;
+import dev.gangway.accounts.visit.VisitorHandoff;
 import dev.gangway.proxy.access.OwnerJwts;
 import dev.gangway.proxy.access.OwnerKeys;
 import dev.gangway.proxy.access.PrivateAccess;
@@ -40,7 +41,8 @@ public final class ProxyRuntime {
     private final InjectionCache injections = new InjectionCache();
     private final String baseHost;
     private final String signInUrl;
-    private final PrivateAccess privateAccess = new PrivateAccess(new OwnerJwts(Clock.systemUTC()), new OwnerKeys());
+    private final PrivateAccess privateAccess;
+    private final VisitorHandoff handoff;
 
     private final IdentityTokens identityTokens;
 
@@ -53,6 +55,9 @@ public final class ProxyRuntime {
         this.baseHost = baseHost;
         this.signInUrl = signInUrl;
         this.identityTokens = identityTokens;
+        this.privateAccess = new PrivateAccess(new OwnerJwts(Clock.systemUTC()), new OwnerKeys(),
+                identityTokens.sessions(), factory.settings().privateTunnelGroups());
+        this.handoff = new VisitorHandoff(baseHost, Clock.systemUTC());
     }
 
     /** @throws IllegalArgumentException if the settings are unusable (no base host, a bad trusted proxy) */
@@ -128,6 +133,11 @@ public final class ProxyRuntime {
     /** Signs the identity JWT sent to private tunnels' services; its JWKS is served on the base host. */
     public IdentityTokens identityTokens() {
         return identityTokens;
+    }
+
+    /** The one-time codes that bring a signed-in visitor from the sign-in page to a tunnel host. */
+    public VisitorHandoff handoff() {
+        return handoff;
     }
 
     public String baseHost() {

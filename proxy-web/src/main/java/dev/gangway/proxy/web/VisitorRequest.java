@@ -6,11 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import dev.gangway.proxy.http.CookieStrip;
 import dev.gangway.proxy.http.HeaderField;
 import dev.gangway.proxy.http.RequestBodyFraming;
 import dev.gangway.proxy.http.RequestHeadWriter;
 import dev.gangway.proxy.http.TrustedProxies;
 import dev.gangway.proxy.http.UpgradeRequest;
+import dev.gangway.proxy.identity.VisitorSessions;
 import dev.gangway.proxy.inject.ScriptInjection;
 import dev.gangway.proxy.http.VisitorFacts;
 import io.undertow.server.HttpServerExchange;
@@ -96,8 +98,12 @@ final class VisitorRequest {
                 continue;
             }
             String name = values.getHeaderName().toString();
+            boolean cookie = values.getHeaderName().equals(Headers.COOKIE);
             for (String value : values) {
-                fields.add(new HeaderField(name, value));
+                String forwarded = cookie ? CookieStrip.without(value, VisitorSessions.COOKIE) : value;
+                if (forwarded != null) {
+                    fields.add(new HeaderField(name, forwarded));
+                }
             }
         }
         if (injection != null) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
@@ -69,17 +68,6 @@ class ProxyPrivateTunnelTest {
         }
     }
 
-    /** Every value the service saw of a header, from the backend's {@code /headers} echo (lower-case names). */
-    private static List<String> values(String echo, String name) {
-        List<String> out = new ArrayList<>();
-        for (String line : echo.split("\n")) {
-            if (line.startsWith(name + ": ")) {
-                out.add(line.substring(name.length() + 2));
-            }
-        }
-        return out;
-    }
-
     private JwtClaims verifiedIdentity(String token, String audience) throws Exception {
         JsonWebSignature jws = new JsonWebSignature();
         jws.setCompactSerialization(token);
@@ -128,11 +116,11 @@ class ProxyPrivateTunnelTest {
         assertTrue(basic.text().startsWith("GET /headers/b\n"), basic.text());
         // The service's view: Gangway's credential gone, the visitor's identity claims replaced by Gangway's.
         String profile = "preevy-profile:" + owner.thumbprintUri();
-        assertEquals(List.of(profile), values(basic.text(), "x-forwarded-user"));
-        assertEquals(List.of(), values(basic.text(), "authorization"));
-        assertEquals(List.of(), values(basic.text(), "x-forwarded-groups"), "an owner JWT carries no groups");
-        assertEquals(List.of(), values(basic.text(), "x-forwarded-email"));
-        List<String> identity = values(basic.text(), "x-gangway-identity");
+        assertEquals(List.of(profile), Backend.echoed(basic.text(), "x-forwarded-user"));
+        assertEquals(List.of(), Backend.echoed(basic.text(), "authorization"));
+        assertEquals(List.of(), Backend.echoed(basic.text(), "x-forwarded-groups"), "an owner JWT carries no groups");
+        assertEquals(List.of(), Backend.echoed(basic.text(), "x-forwarded-email"));
+        List<String> identity = Backend.echoed(basic.text(), "x-gangway-identity");
         assertEquals(1, identity.size(), basic.text());
         JwtClaims claims = verifiedIdentity(identity.get(0), HOST);
         assertEquals(profile, claims.getSubject());
@@ -154,10 +142,10 @@ class ProxyPrivateTunnelTest {
         assertEquals(200, response.status(), response.text());
         for (String name : new String[] {"x-forwarded-user", "x-forwarded-email", "x-forwarded-groups",
                 "x-gangway-identity"}) {
-            assertEquals(List.of(), values(response.text(), name), name);
+            assertEquals(List.of(), Backend.echoed(response.text(), name), name);
         }
         assertEquals(List.of(basic("alice", "secret").substring("Authorization: ".length()).trim()),
-                values(response.text(), "authorization"), "a service's own Basic auth passes");
+                Backend.echoed(response.text(), "authorization"), "a service's own Basic auth passes");
     }
 
     @Test

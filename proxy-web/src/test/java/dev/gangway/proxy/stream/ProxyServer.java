@@ -28,6 +28,17 @@ final class ProxyServer implements AutoCloseable {
     final HttpClient client;
     private final String scheme;
 
+    /** Plain HTTP, with these groups allowed into private tunnels. */
+    static ProxyServer withPrivateTunnelGroups(List<String> groups) {
+        return new ProxyServer(new SocketTunnelFactory(new GatewaySettings(URI.create("http://gw.test:8080/"), List.of(),
+                Duration.ofMinutes(10), Duration.ZERO, groups, SocketTunnelFactory.IDENTITY_KEY.toString())));
+    }
+
+    /** The one-time codes of signed-in visitors, as the sign-in page would issue them. */
+    dev.gangway.accounts.visit.VisitorHandoff handoff() {
+        return runtime.handoff();
+    }
+
     ProxyServer(List<String> trustedProxies) {
         this(new SocketTunnelFactory("http://gw.test:8080/", trustedProxies));
     }

@@ -28,6 +28,7 @@ import dev.gangway.connector.api.TunnelConnection;
 import dev.gangway.connector.api.TunnelConnectionFactory;
 import dev.gangway.connector.api.TunnelException;
 import dev.gangway.connector.api.KeyAuthority;
+import dev.gangway.connector.api.KeyOwner;
 import dev.gangway.connector.api.TunnelInfo;
 
 /**
@@ -53,7 +54,7 @@ final class SocketTunnelFactory implements TunnelConnectionFactory {
                 IDENTITY_KEY.toString());
     }
 
-    private static final java.nio.file.Path IDENTITY_KEY = identityKeyPath();
+    static final java.nio.file.Path IDENTITY_KEY = identityKeyPath();
 
     private static java.nio.file.Path identityKeyPath() {
         try {
@@ -84,6 +85,13 @@ final class SocketTunnelFactory implements TunnelConnectionFactory {
 
     private final Map<String, String> injections = new ConcurrentHashMap<>();
     private final Map<String, String> publicKeys = new ConcurrentHashMap<>();
+    private final Map<String, KeyOwner> owners = new ConcurrentHashMap<>();
+
+    /** A private tunnel whose key belongs to {@code owner} (authMode sso). */
+    void registerPrivate(String key, InetSocketAddress backend, String publicKeyLine, KeyOwner owner) {
+        owners.put(key, owner);
+        registerPrivate(key, backend, publicKeyLine);
+    }
 
     /** A private tunnel whose client logged in with this key (an OpenSSH public key line). */
     void registerPrivate(String key, InetSocketAddress backend, String publicKeyLine) {
@@ -104,7 +112,7 @@ final class SocketTunnelFactory implements TunnelConnectionFactory {
 
     private TunnelInfo info(String key) {
         return new TunnelInfo(key, "abc12345", "env", "/" + key, access.get(key), null, injections.get(key),
-                "http://" + key + ".gw.test/", Instant.now(), "SHA256:socket-tunnel-factory", null,
+                "http://" + key + ".gw.test/", Instant.now(), "SHA256:socket-tunnel-factory", owners.get(key),
                 publicKeys.getOrDefault(key, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAISocketTunnelFactory"));
     }
 
