@@ -197,6 +197,75 @@ class PrivateTunnelIT {
         }
     }
 
+    @Test
+    void aSignedInMemberFollowsTheCallbackWithACookieJarAndTheServiceSeesThemButNotTheCookie() throws Exception {
+        String returnUrl = url(edTunnel, "/page?size=10&seed=8");
+        String callback = handoff("sub-tess", "tess", "tess@example.com", "staff,gangway-testers", returnUrl);
+        assertTrue(callback.startsWith("http://" + edTunnel.host() + "/_gangway/callback?code="), callback);
+
+        java.nio.file.Path jar = java.nio.file.Files.createTempFile("gangway-it-cookies", ".txt");
+        try {
+            // curl as a browser would: follow the redirect, keep the cookie the callback set.
+            CurlRun.Result result = CurlRun.run("-L", "-c", jar.toString(), "-b", jar.toString(), "-D", "-",
+                    "-o", "/dev/null", "-w", "%{http_code} %{url_effective}", callback);
+            assertTrue(result.stdout().endsWith("200 " + returnUrl), result.describe());
+            String headers = result.stdout().toLowerCase(java.util.Locale.ROOT);
+            assertTrue(headers.contains("set-cookie: gangway_session="), result.describe());
+            assertTrue(headers.contains("httponly") && headers.contains("samesite=lax"), result.describe());
+            assertTrue(!headers.contains("domain="), "host-only cookie: " + result.describe());
+            String cookies = java.nio.file.Files.readString(jar);
+            assertTrue(cookies.contains(edTunnel.key() + ".localhost\tFALSE"), "stored for this host only: " + cookies);
+
+            Backend.Request seen = backend.awaitRequest(5, TimeUnit.SECONDS);
+            assertNotNull(seen);
+            assertEquals("/page?size=10&seed=8", seen.uri());
+            assertNull(seen.header("Cookie"), "Gangway's session cookie never reaches the service");
+            assertEquals("tess", seen.header("X-Forwarded-User"));
+            assertEquals("tess@example.com", seen.header("X-Forwarded-Email"));
+            assertEquals("staff,gangway-testers", seen.header("X-Forwarded-Groups"));
+            JwtClaims claims = verifiedAgainstPublishedJwks(seen.header("X-Gangway-Identity"), edTunnel);
+            assertEquals("sub-tess", claims.getSubject());
+            assertEquals(List.of("staff", "gangway-testers"), claims.getStringListClaimValue("groups"));
+
+            // The same code again: used.
+            CurlRun.Result again = CurlRun.run("-o", "/dev/null", "-w", "%{http_code}", callback);
+            assertEquals("400", again.stdout(), again.describe());
+        } finally {
+            java.nio.file.Files.deleteIfExists(jar);
+        }
+    }
+
+    @Test
+    void aSignedInNonMemberGetsA403AndReachesNothing() throws Exception {
+        String returnUrl = url(edTunnel, "/page?size=10&seed=9");
+        String callback = handoff("sub-olga", "olga", "", "staff", returnUrl);
+        java.nio.file.Path jar = java.nio.file.Files.createTempFile("gangway-it-cookies", ".txt");
+        try {
+            CurlRun.Result result = CurlRun.run("-L", "-c", jar.toString(), "-b", jar.toString(),
+                    "-o", "/dev/null", "-w", "%{http_code}", callback);
+            assertEquals("403", result.stdout(), result.describe());
+            assertNull(backend.awaitRequest(200, TimeUnit.MILLISECONDS), "nothing may reach the service");
+        } finally {
+            java.nio.file.Files.deleteIfExists(jar);
+        }
+    }
+
+    /** What the sign-in page will do once a person signed in: issue a one-time code (here the test-only endpoint). */
+    private static String handoff(String subject, String name, String email, String groups, String returnUrl)
+            throws Exception {
+        String form = "subject=" + enc(subject) + "&name=" + enc(name) + "&email=" + enc(email) + "&groups="
+                + enc(groups) + "&return=" + enc(returnUrl);
+        HttpResponse<String> response = Visitor.send(HttpRequest.newBuilder(ItServer.url("/_gangway-test/visitor-handoff"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)));
+        assertEquals(200, response.statusCode(), response.body());
+        return response.body();
+    }
+
+    private static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
     /** Every value the service received of a header (names compared case-insensitively). */
     private static List<String> values(Backend.Request request, String name) {
         return request.headers().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))

@@ -23,8 +23,9 @@ public class VisitorHandoffTestServlet extends HttpServlet {
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String groups = request.getParameter("groups");
+        String email = request.getParameter("email");
         SignedInPerson person = new SignedInPerson(request.getParameter("subject"), request.getParameter("name"),
-                request.getParameter("email"),
+                email == null || email.isBlank() ? null : email,
                 groups == null || groups.isBlank() ? List.of() : Arrays.asList(groups.split(",")), false);
         String target;
         try {
