@@ -250,6 +250,31 @@ class PrivateTunnelIT {
         }
     }
 
+    @Test
+    void aProfilesTunnelsAreListedForItsOwnJwtOnly() throws Exception {
+        String path = "/profiles/" + edOwner.thumbprintUri() + "/tunnels";
+        HttpResponse<String> anonymous = Visitor.get(path);
+        assertEquals(401, anonymous.statusCode(), anonymous.body());
+
+        HttpResponse<String> wrongKey = Visitor.send(HttpRequest.newBuilder(ItServer.url(path))
+                .header("Authorization", "Bearer " + stranger.jwt()));
+        assertEquals(401, wrongKey.statusCode(), wrongKey.body());
+
+        HttpResponse<String> unknown = Visitor.send(HttpRequest.newBuilder(ItServer.url(
+                "/profiles/" + stranger.thumbprintUri() + "/tunnels")).header("Authorization", "Bearer " + stranger.jwt()));
+        assertEquals(404, unknown.statusCode(), "a profile with no tunnel: " + unknown.body());
+
+        CurlRun.Result listed = CurlRun.run("-u", "x-preevy-profile-key:" + edOwner.jwt(),
+                ItServer.url(path).toString());
+        org.jboss.dmr.ModelNode tunnels = org.jboss.dmr.ModelNode.fromJSONString(listed.stdout());
+        assertEquals(1, tunnels.asList().size(), listed.describe());
+        org.jboss.dmr.ModelNode tunnel = tunnels.get(0);
+        assertEquals("secret-env", tunnel.get("envId").asString());
+        assertEquals(edTunnel.key() + "." + ItServer.baseUrl().getHost(), tunnel.get("hostname").asString());
+        assertEquals("private", tunnel.get("access").asString());
+        assertTrue(tunnel.get("meta").isDefined(), listed.describe());
+    }
+
     /** What the sign-in page will do once a person signed in: issue a one-time code (here the test-only endpoint). */
     private static String handoff(String subject, String name, String email, String groups, String returnUrl)
             throws Exception {

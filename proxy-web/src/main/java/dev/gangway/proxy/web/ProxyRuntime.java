@@ -41,6 +41,8 @@ public final class ProxyRuntime {
     private final InjectionCache injections = new InjectionCache();
     private final String baseHost;
     private final String signInUrl;
+    private final OwnerJwts ownerJwts = new OwnerJwts(Clock.systemUTC());
+    private final OwnerKeys ownerKeys = new OwnerKeys();
     private final PrivateAccess privateAccess;
     private final VisitorHandoff handoff;
 
@@ -55,8 +57,8 @@ public final class ProxyRuntime {
         this.baseHost = baseHost;
         this.signInUrl = signInUrl;
         this.identityTokens = identityTokens;
-        this.privateAccess = new PrivateAccess(new OwnerJwts(Clock.systemUTC()), new OwnerKeys(),
-                identityTokens.sessions(), factory.settings().privateTunnelGroups());
+        this.privateAccess = new PrivateAccess(ownerJwts, ownerKeys, identityTokens.sessions(),
+                factory.settings().privateTunnelGroups());
         this.handoff = new VisitorHandoff(baseHost, Clock.systemUTC());
     }
 
@@ -133,6 +135,16 @@ public final class ProxyRuntime {
     /** Signs the identity JWT sent to private tunnels' services; its JWKS is served on the base host. */
     public IdentityTokens identityTokens() {
         return identityTokens;
+    }
+
+    /** Verified owner JWTs, shared by private tunnels and the profile API. */
+    public OwnerJwts ownerJwts() {
+        return ownerJwts;
+    }
+
+    /** The tunnels' owner keys, parsed once. */
+    public OwnerKeys ownerKeys() {
+        return ownerKeys;
     }
 
     /** The one-time codes that bring a signed-in visitor from the sign-in page to a tunnel host. */
