@@ -218,26 +218,6 @@ class ProxyRoutingIT {
     }
 
     @Test
-    void privateTunnelIsClosedToVisitorsButPassesOptions() throws Exception {
-        try (Backend backend = Backend.start(EchoService::handle);
-             OpenSshTunnel tunnel = OpenSshTunnel.open("secret", "#access=private", backend.port());
-             RawHttpConnection visitor = RawHttpConnection.open(READ_TIMEOUT_MS)) {
-
-            var denied = visitor.get(tunnel.host(), "/page?size=10&seed=1");
-            assertEquals(401, denied.status(), denied.bodyText());
-            var hinted = visitor.get(tunnel.host(), "/page?size=10&seed=1&_preevy_auth_hint=basic");
-            assertEquals(401, hinted.status(), hinted.bodyText());
-            assertTrue(hinted.head().header("WWW-Authenticate").startsWith("Basic "));
-            assertNull(backend.awaitRequest(200, TimeUnit.MILLISECONDS), "no GET may reach a private tunnel's service");
-
-            visitor.send("OPTIONS", "/page?size=10&seed=2", tunnel.host(), null);
-            var options = visitor.readResponse();
-            assertEquals(200, options.status(), options.bodyText());
-            assertEquals("OPTIONS", backend.awaitRequest(5, TimeUnit.SECONDS).method());
-        }
-    }
-
-    @Test
     void unknownHostIs404() throws Exception {
         var response = Visitor.get("example.org", "/");
 

@@ -153,6 +153,15 @@ public class GangwayResourceAdapter implements ResourceAdapter {
             + "(the SSH server then listens on a random loopback port only)")
     private Boolean sshPlainEnabled = true;
 
+    @ConfigProperty(description = "Comma-separated groups whose signed-in members may visit any private tunnel, besides "
+            + "its owner")
+    private String privateTunnelGroups = "";
+
+    @ConfigProperty(description = "File with the key that signs the X-Gangway-Identity JWT sent to services behind "
+            + "private tunnels; created on first start when absent. Empty: gangway-identity.jwk in the server's "
+            + "configuration directory")
+    private String identityKeyFile = "";
+
     private volatile Running running;
 
     /** How the TLS front door finds the server's SSL context and https listener; tests give their own. */
@@ -348,7 +357,8 @@ public class GangwayResourceAdapter implements ResourceAdapter {
         try {
             return new GatewaySettings(settings.baseUrl(), parseList(trustedProxies),
                     Duration.ofSeconds(positiveOrZero("visitorIdleTimeoutSeconds", visitorIdleTimeoutSeconds)),
-                    Duration.ofSeconds(positiveOrZero("maxRequestTimeSeconds", maxRequestTimeSeconds)));
+                    Duration.ofSeconds(positiveOrZero("maxRequestTimeSeconds", maxRequestTimeSeconds)),
+                    parseList(privateTunnelGroups), identityKeyPath().toString());
         } catch (IllegalArgumentException e) {
             throw ConnectorLogger.LOG.invalidSetting(e.getMessage(), e);
         }
@@ -357,6 +367,13 @@ public class GangwayResourceAdapter implements ResourceAdapter {
     /** Plain SSH unless explicitly switched off. */
     private boolean plainSsh() {
         return !Boolean.FALSE.equals(sshPlainEnabled);
+    }
+
+    private Path identityKeyPath() {
+        if (identityKeyFile == null || identityKeyFile.isBlank()) {
+            return Path.of(System.getProperty("jboss.server.config.dir", "."), "gangway-identity.jwk");
+        }
+        return Path.of(identityKeyFile.trim());
     }
 
     private Path hostKeyPath() {
@@ -461,6 +478,10 @@ public class GangwayResourceAdapter implements ResourceAdapter {
     public void setTlsHandshakeTimeoutSeconds(Integer v) { this.tlsHandshakeTimeoutSeconds = v; }
     public Boolean getSshPlainEnabled() { return sshPlainEnabled; }
     public void setSshPlainEnabled(Boolean sshPlainEnabled) { this.sshPlainEnabled = sshPlainEnabled; }
+    public String getPrivateTunnelGroups() { return privateTunnelGroups; }
+    public void setPrivateTunnelGroups(String privateTunnelGroups) { this.privateTunnelGroups = privateTunnelGroups; }
+    public String getIdentityKeyFile() { return identityKeyFile; }
+    public void setIdentityKeyFile(String identityKeyFile) { this.identityKeyFile = identityKeyFile; }
 
     // The JCA spec asks a resource adapter JavaBean for equals/hashCode; one adapter instance exists per
     // deployment and its identity is what the container compares, so identity semantics are the honest ones.

@@ -48,7 +48,12 @@ public final class OpenSshTunnel implements AutoCloseable {
      */
     public static OpenSshTunnel open(String name, String parameters, int port, List<String> sshOptions)
             throws Exception {
-        SshKeyPair key = SshKeyPair.ed25519();
+        return open(SshKeyPair.ed25519(), name, parameters, port, sshOptions);
+    }
+
+    /** As {@link #open(String, String, int, List)}, logging in with {@code key}, which the tunnel then owns. */
+    public static OpenSshTunnel open(SshKeyPair key, String name, String parameters, int port, List<String> sshOptions)
+            throws Exception {
         SshProcess ssh = null;
         String request = "/" + name + parameters;
         try {

@@ -35,8 +35,8 @@ public interface RegistryLogger extends BasicLogger {
     void registrationRefused(String subject, KeyRegistryException.Reason reason, String message);
 
     @LogMessage(level = Logger.Level.WARN)
-    @Message(id = 3010, value = "Test endpoints are on (-Dgangway.test-endpoints=true): %s reads and changes the key "
-            + "registry without any authentication. This is for the integration tests only: remove the property from "
+    @Message(id = 3010, value = "Test endpoints are on (-Dgangway.test-endpoints=true): %s read and change the key "
+            + "registry and sign visitors in without any authentication. This is for the integration tests only: remove the property from "
             + "any server people use")
     void testEndpointsEnabled(String path);
 }

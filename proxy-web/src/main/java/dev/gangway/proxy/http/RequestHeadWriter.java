@@ -25,11 +25,21 @@ public final class RequestHeadWriter {
      */
     public static byte[] write(String method, String target, List<HeaderField> visitorHeaders,
                                VisitorFacts visitor, RequestBodyFraming framing, String upgrade) {
+        return write(method, target, visitorHeaders, visitor, framing, upgrade, List.of());
+    }
+
+    /**
+     * @param identity the {@link IdentityHeaders} of a private tunnel's visitor, or empty: added after the visitor's
+     *                 headers, whose own values of them are always dropped
+     */
+    public static byte[] write(String method, String target, List<HeaderField> visitorHeaders,
+                               VisitorFacts visitor, RequestBodyFraming framing, String upgrade,
+                               List<HeaderField> identity) {
         requireClean(method, "method");
         requireClean(target, "request target");
         StringBuilder head = new StringBuilder(512);
         head.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
-        for (HeaderField field : headersFor(visitorHeaders, visitor, framing, upgrade)) {
+        for (HeaderField field : headersFor(visitorHeaders, visitor, framing, upgrade, identity)) {
             head.append(field.name()).append(": ").append(field.value()).append("\r\n");
         }
         head.append("\r\n");
@@ -44,7 +54,12 @@ public final class RequestHeadWriter {
 
     static List<HeaderField> headersFor(List<HeaderField> visitorHeaders, VisitorFacts visitor,
                                         RequestBodyFraming framing, String upgrade) {
-        List<HeaderField> out = new ArrayList<>(visitorHeaders.size() + 7);
+        return headersFor(visitorHeaders, visitor, framing, upgrade, List.of());
+    }
+
+    static List<HeaderField> headersFor(List<HeaderField> visitorHeaders, VisitorFacts visitor,
+                                        RequestBodyFraming framing, String upgrade, List<HeaderField> identity) {
+        List<HeaderField> out = new ArrayList<>(visitorHeaders.size() + 7 + identity.size());
         String forwardedFor = null;
         String forwardedProto = null;
         String forwardedPort = null;
@@ -58,6 +73,9 @@ public final class RequestHeadWriter {
                 forwardedPort = forwardedPort == null ? field.value() : forwardedPort;
             } else if (field.is(X_FORWARDED_HOST)) {
                 forwardedHost = forwardedHost == null ? field.value() : forwardedHost;
+            } else if (IdentityHeaders.isReserved(field)) {
+                // Only Gangway says who a visitor is (added below for a private tunnel's visitor).
+                continue;
             } else if (field.is("Expect")) {
                 // The gateway answers 100-continue itself when it starts reading the body; the service never sees it.
                 continue;
@@ -84,6 +102,7 @@ public final class RequestHeadWriter {
         if (host != null) {
             out.add(new HeaderField(X_FORWARDED_HOST, host));
         }
+        out.addAll(identity);
         if (framing == RequestBodyFraming.CHUNKED) {
             out.add(new HeaderField("Transfer-Encoding", "chunked"));
         }

@@ -40,12 +40,20 @@ public record VisitorError(int status, String message) {
         return new VisitorError(502, "The service behind the tunnel closed the connection without a response");
     }
 
-    /**
-     * A private tunnel ({@code access=private}) while visitor sign-in is not built yet: closed to everyone rather than
-     * open to everyone, since its owner asked for it not to be public.
-     */
+    /** A private tunnel ({@code access=private}) and no credential that opens it (PROTOCOL.md: 401, Basic). */
     public static VisitorError privateTunnel() {
-        return new VisitorError(401, "This tunnel is private, and this Gangway version cannot sign visitors in yet");
+        return new VisitorError(401, "This tunnel is private: sign in, or send its owner's JWT");
+    }
+
+    /** A signed-in visitor who is neither the private tunnel's owner nor in a group allowed to visit it. */
+    public static VisitorError notAllowed() {
+        return new VisitorError(403, "You are signed in, but this private tunnel is open only to its owner and to "
+                + "the groups this gateway allows");
+    }
+
+    /** A sign-in code that is unknown, used, expired or for another tunnel host. */
+    public static VisitorError signInLinkInvalid() {
+        return new VisitorError(400, "This sign-in link is used or expired: open the page again to sign in");
     }
 
     /** An {@code Upgrade} to a protocol the gateway does not carry (it carries WebSocket and {@code tcp}). */

@@ -41,6 +41,11 @@ public interface ProxyLogger extends BasicLogger {
             + "was ended. This is a bug: please report it with this stack trace")
     void unexpectedFailure(String tunnelKey, @Cause Throwable cause);
 
+    @LogMessage(level = Logger.Level.INFO)
+    @Message(id = 2004, value = "Created the key that signs X-Gangway-Identity for private tunnels' services in %s. "
+            + "Back it up with the configuration; every node of a cluster must have the same file")
+    void identityKeyCreated(String file);
+
     @LogMessage(level = Logger.Level.WARN)
     @Message(id = 2010, value = "Brotli is not available (%s): HTML pages a service sends with Content-Encoding: br "
             + "pass through without their inject= scripts; gzip, deflate and uncompressed pages still get them. The "
@@ -106,4 +111,24 @@ public interface ProxyLogger extends BasicLogger {
     @Message(id = 2111, value = "The service behind tunnel %s sent a body that cannot be rewritten for script "
             + "injection (%s); the visitor's connection was closed")
     void injectionFailed(String tunnelKey, String problem);
+
+    @LogMessage(level = Logger.Level.DEBUG)
+    @Message(id = 2112, value = "A visitor without credentials was sent to sign in for private tunnel %s")
+    void privateTunnelSignIn(String tunnelKey);
+
+    @LogMessage(level = Logger.Level.DEBUG)
+    @Message(id = 2113, value = "Private tunnel %s refused a visitor (401): %s")
+    void privateTunnelRefused(String tunnelKey, String reason);
+
+    @LogMessage(level = Logger.Level.DEBUG)
+    @Message(id = 2114, value = "Private tunnel %s refused signed-in visitor %s (403): not the owner, in no allowed group")
+    void privateTunnelForbidden(String tunnelKey, String subject);
+
+    @LogMessage(level = Logger.Level.DEBUG)
+    @Message(id = 2115, value = "A sign-in code on tunnel host %s was unknown, used, expired or for another host (400)")
+    void signInCodeRefused(String host);
+
+    @LogMessage(level = Logger.Level.DEBUG)
+    @Message(id = 2116, value = "Visitor %s signed in on tunnel host %s")
+    void visitorSignedIn(String subject, String host);
 }

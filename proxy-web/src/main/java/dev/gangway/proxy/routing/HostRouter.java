@@ -109,8 +109,11 @@ public final class HostRouter {
         return q < 0 ? target : target.substring(0, q);
     }
 
-    /** Lower case, port and one trailing dot removed; IPv6 literals keep their brackets. */
-    static String normalizeHost(String hostHeader) {
+    /** Lower case, port and one trailing dot removed; IPv6 literals keep their brackets; {@code null} is empty. */
+    public static String normalizeHost(String hostHeader) {
+        if (hostHeader == null) {
+            return "";
+        }
         String host = hostHeader.trim().toLowerCase(Locale.ROOT);
         if (host.startsWith("[")) {
             int close = host.indexOf(']');

@@ -1,12 +1,20 @@
 package dev.gangway.proxy.web;
 
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import dev.gangway.accounts.visit.VisitorHandoff;
 import dev.gangway.connector.api.TunnelAccess;
 import dev.gangway.connector.api.TunnelConnectionFactory;
 import dev.gangway.connector.api.TunnelInfo;
+import dev.gangway.proxy.access.PrivateAccess;
+import dev.gangway.proxy.access.VisitorIdentity;
+import dev.gangway.proxy.http.HeaderField;
+import dev.gangway.proxy.http.IdentityHeaders;
+import dev.gangway.proxy.identity.VisitorSessions;
+import dev.gangway.proxy.routing.HostRouter;
 import dev.gangway.proxy.http.RequestBodyFraming;
 import dev.gangway.proxy.http.UpgradeRequest;
 import dev.gangway.proxy.http.VisitorError;
@@ -18,6 +26,7 @@ import dev.gangway.proxy.stream.ProxyExchange;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.HttpContinueReadHandler;
+import io.undertow.server.handlers.Cookie;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
@@ -32,9 +41,19 @@ import io.undertow.util.Methods;
 public final class GatewayHandler implements HttpHandler {
 
     private static final AttachmentKey<Routed> ROUTED = AttachmentKey.create(Routed.class);
+    /** A private tunnel's access decision made on a worker, for the second pass on the I/O thread. */
+    private static final AttachmentKey<PrivateAccess.Decision> DECISION = AttachmentKey.create(PrivateAccess.Decision.class);
 
     /** What the handler found for a request it proxies, handed on to {@link #proxy} past the 100-continue step. */
-    private record Routed(Route.ToTunnel route, TunnelInfo tunnel, UpgradeRequest upgrade) {
+    private record Routed(Route.ToTunnel route, TunnelInfo tunnel, UpgradeRequest upgrade, Admitted admitted) {
+    }
+
+    /**
+     * A private tunnel's visitor who got through: the identity headers for the service, and whether the visitor's
+     * {@code Authorization} carried Gangway's own credential (removed then; a service's own Basic auth passes).
+     */
+    private record Admitted(List<HeaderField> identityHeaders, boolean dropAuthorization) {
+        static final Admitted PUBLIC = new Admitted(List.of(), false);
     }
 
     private final HttpHandler next;
@@ -77,16 +96,67 @@ public final class GatewayHandler implements HttpHandler {
             if (tunnel.isEmpty()) {
                 ErrorPage.send(exchange, VisitorError.noTunnel());
             } else if (tunnel.get().access() == TunnelAccess.PRIVATE && !Methods.OPTIONS.equals(exchange.getRequestMethod())) {
-                // PROTOCOL.md: OPTIONS always passes; credentials (Preevy JWTs, single sign-on) come with issue #4.
-                Deque<String> hint = exchange.getQueryParameters().get("_preevy_auth_hint");
-                if (hint != null && "basic".equals(hint.peekFirst())) {
-                    exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Basic realm=\"" + toTunnel.key() + "\"");
+                // PROTOCOL.md: OPTIONS always passes (CORS preflights carry no credentials).
+                String host = toTunnel.key() + "." + rt.baseHost();
+                if (isCallback(exchange, toTunnel, host)) {
+                    SignInCallback.handle(exchange, rt, host);
+                    return;
                 }
-                ErrorPage.send(exchange, VisitorError.privateTunnel());
+                PrivateAccess.Decision decision = exchange.removeAttachment(DECISION);
+                String authorization = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
+                Cookie cookie = exchange.getRequestCookie(VisitorSessions.COOKIE);
+                String session = cookie == null ? null : cookie.getValue();
+                if (decision == null && exchange.isInIoThread()
+                        && rt.privateAccess().needsSignatureCheck(tunnel.get(), authorization, session)) {
+                    // A signature check takes milliseconds: on a worker, then back here with its outcome.
+                    exchange.dispatch(exchange.getConnection().getWorker(), () -> {
+                        exchange.putAttachment(DECISION, rt.privateAccess().decide(tunnel.get(), authorization,
+                                session, host, asksForBasic(exchange)));
+                        exchange.dispatch(exchange.getIoThread(), this);
+                    });
+                    return;
+                }
+                if (decision == null) {
+                    decision = rt.privateAccess().decide(tunnel.get(), authorization, session, host,
+                            asksForBasic(exchange));
+                }
+                if (decision instanceof PrivateAccess.OwnerJwt owner) {
+                    VisitorIdentity identity = VisitorIdentity.ofOwner(tunnel.get().owner(), owner.thumbprintUri());
+                    proxyOrRefuseUpgrade(exchange, new Routed(toTunnel, tunnel.get(), VisitorRequest.upgrade(exchange),
+                            admitted(rt, toTunnel, identity, true)));
+                } else if (decision instanceof PrivateAccess.SignedIn signedIn) {
+                    // The session cookie is Gangway's; any Authorization is the service's own and passes.
+                    proxyOrRefuseUpgrade(exchange, new Routed(toTunnel, tunnel.get(), VisitorRequest.upgrade(exchange),
+                            admitted(rt, toTunnel, signedIn.identity(), false)));
+                } else {
+                    PrivateTunnelRefusal.send(exchange, rt, toTunnel, decision);
+                }
             } else {
-                proxyOrRefuseUpgrade(exchange, new Routed(toTunnel, tunnel.get(), VisitorRequest.upgrade(exchange)));
+                proxyOrRefuseUpgrade(exchange, new Routed(toTunnel, tunnel.get(), VisitorRequest.upgrade(exchange),
+                        Admitted.PUBLIC));
             }
         }
+    }
+
+    private static Admitted admitted(ProxyRuntime rt, Route.ToTunnel route, VisitorIdentity identity,
+                                     boolean gangwayCredential) {
+        String audience = route.key() + "." + rt.baseHost();
+        String token = rt.identityTokens().tokenFor(identity, audience);
+        return new Admitted(IdentityHeaders.of(identity.user(), identity.email(), identity.groups(), token),
+                gangwayCredential);
+    }
+
+    /** The sign-in callback, only on the tunnel's own host: a session is bound to one host, never a shared one. */
+    private static boolean isCallback(HttpServerExchange exchange, Route.ToTunnel route, String host) {
+        String path = route.target();
+        int query = path.indexOf('?');
+        return (query < 0 ? path : path.substring(0, query)).equals(VisitorHandoff.CALLBACK_PATH)
+                && host.equals(HostRouter.normalizeHost(exchange.getRequestHeaders().getFirst(Headers.HOST)));
+    }
+
+    private static boolean asksForBasic(HttpServerExchange exchange) {
+        Deque<String> hint = exchange.getQueryParameters().get("_preevy_auth_hint");
+        return hint != null && "basic".equals(hint.peekFirst());
     }
 
     private void proxyOrRefuseUpgrade(HttpServerExchange exchange, Routed routed) throws Exception {
@@ -115,7 +185,9 @@ public final class GatewayHandler implements HttpHandler {
         String protocol = upgrade.kind().isForwarded() ? upgrade.protocol() : null;
         // Scripts go into pages, never into an upgraded stream.
         ScriptInjection injection = protocol == null ? rt.injections(routed.tunnel()).forRequest(route.target()) : null;
-        byte[] head = VisitorRequest.head(exchange, route.target(), framing, rt.trustedProxies(), protocol, injection);
+        Admitted admitted = routed.admitted();
+        byte[] head = VisitorRequest.head(exchange, route.target(), framing, rt.trustedProxies(), protocol, injection,
+                admitted.identityHeaders(), admitted.dropAuthorization());
         ForwardedRequest request = new ForwardedRequest(route.key(), exchange.getRequestMethod().toString(), head,
                 framing, exchange.getRequestContentLength(), VisitorRequest.isIdempotent(exchange), protocol,
                 injection);

@@ -5,6 +5,7 @@ import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.annotation.WebListener;
 
+import dev.gangway.accounts.visit.VisitorHandoff;
 import dev.gangway.connector.api.TunnelConnectionFactory;
 import dev.gangway.proxy.inject.BrotliSupport;
 import dev.gangway.proxy.log.ProxyLogger;
@@ -33,11 +34,13 @@ public class TunnelFactoryListener implements ServletContextListener {
         // it cannot, and such pages then pass through without scripts.
         BrotliSupport.isAvailable();
         event.getServletContext().setAttribute(ProxyRuntime.ATTRIBUTE, runtime);
+        event.getServletContext().setAttribute(VisitorHandoff.ATTRIBUTE, runtime.handoff());
         ProxyLogger.ROOT.proxyReady(runtime.baseHost(), factory.settings().trustedProxies().size());
     }
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
+        event.getServletContext().removeAttribute(VisitorHandoff.ATTRIBUTE);
         event.getServletContext().removeAttribute(ProxyRuntime.ATTRIBUTE);
     }
 }

@@ -6,11 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import dev.gangway.proxy.http.CookieStrip;
 import dev.gangway.proxy.http.HeaderField;
 import dev.gangway.proxy.http.RequestBodyFraming;
 import dev.gangway.proxy.http.RequestHeadWriter;
 import dev.gangway.proxy.http.TrustedProxies;
 import dev.gangway.proxy.http.UpgradeRequest;
+import dev.gangway.proxy.identity.VisitorSessions;
 import dev.gangway.proxy.inject.ScriptInjection;
 import dev.gangway.proxy.http.VisitorFacts;
 import io.undertow.server.HttpServerExchange;
@@ -84,14 +86,24 @@ final class VisitorRequest {
      * @param upgrade   the protocol to ask the service for ({@code websocket}, {@code tcp}), or {@code null}
      * @param injection the scripts this request's response may get, or {@code null}: its ETag suffix comes off the
      *                  visitor's validators
+     * @param identity  the identity headers of a private tunnel's visitor, or empty
+     * @param dropAuthorization whether the visitor's {@code Authorization} is Gangway's credential, not the service's
      */
     static byte[] head(HttpServerExchange exchange, String target, RequestBodyFraming framing,
-                       TrustedProxies trustedProxies, String upgrade, ScriptInjection injection) {
+                       TrustedProxies trustedProxies, String upgrade, ScriptInjection injection,
+                       List<HeaderField> identity, boolean dropAuthorization) {
         List<HeaderField> fields = new ArrayList<>();
         for (HeaderValues values : exchange.getRequestHeaders()) {
+            if (dropAuthorization && values.getHeaderName().equals(Headers.AUTHORIZATION)) {
+                continue;
+            }
             String name = values.getHeaderName().toString();
+            boolean cookie = values.getHeaderName().equals(Headers.COOKIE);
             for (String value : values) {
-                fields.add(new HeaderField(name, value));
+                String forwarded = cookie ? CookieStrip.without(value, VisitorSessions.COOKIE) : value;
+                if (forwarded != null) {
+                    fields.add(new HeaderField(name, forwarded));
+                }
             }
         }
         if (injection != null) {
@@ -106,6 +118,7 @@ final class VisitorRequest {
                 exchange.getHostPort(),
                 exchange.getRequestHeaders().getFirst(Headers.HOST),
                 trustedProxies.isTrusted(peerAddress));
-        return RequestHeadWriter.write(exchange.getRequestMethod().toString(), target, fields, facts, framing, upgrade);
+        return RequestHeadWriter.write(exchange.getRequestMethod().toString(), target, fields, facts, framing, upgrade,
+                identity);
     }
 }

@@ -33,6 +33,17 @@ final class Backend implements AutoCloseable {
         server.start();
     }
 
+    /** Every value of a header in a {@code /headers} echo, whose names are lower case. */
+    static List<String> echoed(String echo, String name) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String line : echo.split("\n")) {
+            if (line.startsWith(name + ": ")) {
+                out.add(line.substring(name.length() + 2));
+            }
+        }
+        return out;
+    }
+
     InetSocketAddress address() {
         return server.getAddress();
     }

@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 
-import dev.gangway.connector.api.TunnelAccess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,23 +64,6 @@ class ProxyRoutingTest {
         RawHttp.Response health = rawGet("gw.test:8080", "/healthz");
         assertEquals(200, health.status());
         assertEquals("OK", health.text());
-    }
-
-    @Test
-    void privateTunnelIsClosedUntilVisitorsCanSignInButOptionsPasses() throws Exception {
-        proxy.factory.register("secret-abc12345", backend.address(), TunnelAccess.PRIVATE);
-        RawHttp.Response denied = rawGet("secret-abc12345.gw.test", "/headers/p");
-        assertEquals(401, denied.status());
-        assertEquals(null, denied.header("WWW-Authenticate"));
-        RawHttp.Response hinted = rawGet("secret-abc12345.gw.test", "/headers/p?_preevy_auth_hint=basic");
-        assertEquals(401, hinted.status());
-        assertTrue(hinted.header("WWW-Authenticate").startsWith("Basic "), hinted.header("WWW-Authenticate"));
-        try (RawHttp visitor = proxy.raw()) {
-            visitor.send("OPTIONS /headers/o HTTP/1.1\r\nHost: secret-abc12345.gw.test\r\n\r\n");
-            RawHttp.Response options = visitor.read(false);
-            assertEquals(200, options.status());
-            assertTrue(options.text().startsWith("OPTIONS /headers/o\n"), options.text());
-        }
     }
 
     @Test

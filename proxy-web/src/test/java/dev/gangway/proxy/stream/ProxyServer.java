@@ -28,13 +28,24 @@ final class ProxyServer implements AutoCloseable {
     final HttpClient client;
     private final String scheme;
 
+    /** Plain HTTP, with these groups allowed into private tunnels. */
+    static ProxyServer withPrivateTunnelGroups(List<String> groups) {
+        return new ProxyServer(new SocketTunnelFactory(new GatewaySettings(URI.create("http://gw.test:8080/"), List.of(),
+                Duration.ofMinutes(10), Duration.ZERO, groups, SocketTunnelFactory.IDENTITY_KEY.toString())));
+    }
+
+    /** The one-time codes of signed-in visitors, as the sign-in page would issue them. */
+    dev.gangway.accounts.visit.VisitorHandoff handoff() {
+        return runtime.handoff();
+    }
+
     ProxyServer(List<String> trustedProxies) {
         this(new SocketTunnelFactory("http://gw.test:8080/", trustedProxies));
     }
 
     /** With these timeouts ({@code ZERO} = off) and no trusted proxies. */
     ProxyServer(Duration idleTimeout, Duration maxRequestTime) {
-        this(new SocketTunnelFactory(new GatewaySettings(URI.create("http://gw.test:8080/"), List.of(), idleTimeout,
+        this(new SocketTunnelFactory(SocketTunnelFactory.settings("http://gw.test:8080/", List.of(), idleTimeout,
                 maxRequestTime)));
     }
 
@@ -50,12 +61,19 @@ final class ProxyServer implements AutoCloseable {
         return new ProxyServer(new SocketTunnelFactory("https://gw.test:8443/", List.of()), TestTls.server());
     }
 
+    private final ProxyRuntime runtime;
+
+    /** The JWKS the identity JWTs this proxy sends verify with (the base host's {@code /.well-known/jwks.json}). */
+    String jwksJson() {
+        return runtime.identityTokens().jwksJson();
+    }
+
     private ProxyServer(SocketTunnelFactory tunnels, SSLContext tls) {
         factory = tunnels;
         scheme = tls == null ? "http" : "https";
         client = tls == null ? HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
                 : HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(TestTls.client()).build();
-        ProxyRuntime runtime = ProxyRuntime.create(factory);
+        runtime = ProxyRuntime.create(factory);
         GatewayHandler handler = new GatewayHandler(exchange -> {
             exchange.setStatusCode(299);
             exchange.getResponseSender().send(APPLICATION_BODY);

@@ -28,6 +28,7 @@ import dev.gangway.connector.api.TunnelConnection;
 import dev.gangway.connector.api.TunnelConnectionFactory;
 import dev.gangway.connector.api.TunnelException;
 import dev.gangway.connector.api.KeyAuthority;
+import dev.gangway.connector.api.KeyOwner;
 import dev.gangway.connector.api.TunnelInfo;
 
 /**
@@ -43,7 +44,28 @@ final class SocketTunnelFactory implements TunnelConnectionFactory {
     final List<SocketTunnelConnection> opened = new CopyOnWriteArrayList<>();
 
     SocketTunnelFactory(String baseUrl, List<String> trustedProxies) {
-        this(new GatewaySettings(URI.create(baseUrl), trustedProxies, Duration.ofMinutes(10), Duration.ZERO));
+        this(settings(baseUrl, trustedProxies, Duration.ofMinutes(10), Duration.ZERO));
+    }
+
+    /** Settings with no private-tunnel groups and an identity key made once per test JVM in a temporary directory. */
+    static GatewaySettings settings(String baseUrl, List<String> trustedProxies, Duration idleTimeout,
+                                    Duration maxRequestTime) {
+        return new GatewaySettings(URI.create(baseUrl), trustedProxies, idleTimeout, maxRequestTime, List.of(),
+                IDENTITY_KEY.toString());
+    }
+
+    static final java.nio.file.Path IDENTITY_KEY = identityKeyPath();
+
+    private static java.nio.file.Path identityKeyPath() {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("gangway-identity");
+            dir.toFile().deleteOnExit();
+            java.nio.file.Path file = dir.resolve("gangway-identity.jwk");
+            file.toFile().deleteOnExit();
+            return file;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     SocketTunnelFactory(GatewaySettings settings) {
@@ -62,6 +84,20 @@ final class SocketTunnelFactory implements TunnelConnectionFactory {
     }
 
     private final Map<String, String> injections = new ConcurrentHashMap<>();
+    private final Map<String, String> publicKeys = new ConcurrentHashMap<>();
+    private final Map<String, KeyOwner> owners = new ConcurrentHashMap<>();
+
+    /** A private tunnel whose key belongs to {@code owner} (authMode sso). */
+    void registerPrivate(String key, InetSocketAddress backend, String publicKeyLine, KeyOwner owner) {
+        owners.put(key, owner);
+        registerPrivate(key, backend, publicKeyLine);
+    }
+
+    /** A private tunnel whose client logged in with this key (an OpenSSH public key line). */
+    void registerPrivate(String key, InetSocketAddress backend, String publicKeyLine) {
+        publicKeys.put(key, publicKeyLine);
+        register(key, backend, TunnelAccess.PRIVATE);
+    }
 
     /** A public tunnel whose request string carried {@code inject=} with this (decoded) JSON array. */
     void registerWithInjection(String key, InetSocketAddress backend, String injectJson) {
@@ -76,7 +112,8 @@ final class SocketTunnelFactory implements TunnelConnectionFactory {
 
     private TunnelInfo info(String key) {
         return new TunnelInfo(key, "abc12345", "env", "/" + key, access.get(key), null, injections.get(key),
-                "http://" + key + ".gw.test/", Instant.now(), "SHA256:socket-tunnel-factory", null);
+                "http://" + key + ".gw.test/", Instant.now(), "SHA256:socket-tunnel-factory", owners.get(key),
+                publicKeys.getOrDefault(key, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAISocketTunnelFactory"));
     }
 
     @Override

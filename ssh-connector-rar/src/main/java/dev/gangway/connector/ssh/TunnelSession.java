@@ -38,6 +38,7 @@ final class TunnelSession implements TunnelOwner {
     private final String clientId;
     private final String envId;
     private final SessionKey key;
+    private final String publicKeyLine;
     private final TunnelRegistry registry;
     private final ScheduledExecutorService timer;
     private final GlobalReplyQueue replies;
@@ -51,6 +52,8 @@ final class TunnelSession implements TunnelOwner {
         this.clientId = clientId;
         this.envId = envId;
         this.key = key;
+        // Computed once: every tunnel of the session carries it (private tunnels verify owner JWTs against it).
+        this.publicKeyLine = KeyFingerprints.openSshLine(key.key());
         this.registry = registry;
         this.timer = timer;
         this.replies = new GlobalReplyQueue(session, () -> clientId);
@@ -101,6 +104,11 @@ final class TunnelSession implements TunnelOwner {
     @Override
     public String keyFingerprint() {
         return key.fingerprint();
+    }
+
+    @Override
+    public String publicKeyLine() {
+        return publicKeyLine;
     }
 
     @Override

@@ -26,6 +26,9 @@ public interface TunnelOwner {
     /** The fingerprint of the key the connection logged in with, {@code SHA256:…} as {@code ssh-keygen -l} prints it. */
     String keyFingerprint();
 
+    /** That key as an OpenSSH public key line without comment ({@code ssh-ed25519 AAAA…}). */
+    String publicKeyLine();
+
     /** Whom that key belongs to in authMode {@code sso}; {@code null} in the other modes. */
     KeyOwner keyOwner();
 

@@ -321,7 +321,7 @@ public final class TunnelRegistry implements TunnelDirectory {
     private RegisteredTunnel install(TunnelOwner owner, TunnelRequest request, String key) {
         TunnelInfo info = new TunnelInfo(key, owner.clientId(), owner.envId(), request.requestString(),
                 request.access(), request.metaJson(), request.injectJson(), urlOf(key), Instant.now(),
-                owner.keyFingerprint(), owner.keyOwner());
+                owner.keyFingerprint(), owner.keyOwner(), owner.publicKeyLine());
         RegisteredTunnel tunnel = new RegisteredTunnel(owner, request, info, statistics.newTunnel());
         byKey.put(key, tunnel);
         owners.get(owner).held.put(key, tunnel);

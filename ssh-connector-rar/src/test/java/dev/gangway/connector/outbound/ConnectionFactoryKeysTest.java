@@ -64,6 +64,7 @@ class ConnectionFactoryKeysTest {
 
         TunnelInfo tunnel = single(factory.tunnels());
         assertEquals(fingerprint, tunnel.keyFingerprint());
+        assertEquals(OpenSsh.publicKeyLine(identity), tunnel.publicKey(), "the key as its .pub file has it");
         assertNull(tunnel.owner());
 
         assertEquals(1, factory.disconnectKey(fingerprint, "key revoked"));

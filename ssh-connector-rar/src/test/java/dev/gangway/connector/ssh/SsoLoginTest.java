@@ -95,6 +95,7 @@ class SsoLoginTest {
         TunnelInfo info = server.registry().find(TunnelKeys.key("app", clientId)).orElseThrow().info();
         assertEquals(fingerprint, info.keyFingerprint(), "as ssh-keygen -l prints it");
         assertEquals(ALICE, info.owner());
+        assertEquals(OpenSsh.publicKeyLine(aliceKey), info.publicKey(), "the key as its .pub file has it");
 
         // OpenSSH asks first, then signs; the authority sees both, in that order, with the key as the .pub file has it.
         assertEquals(List.of(false, true), signedFlags(fingerprint));

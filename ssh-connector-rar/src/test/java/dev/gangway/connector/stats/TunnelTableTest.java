@@ -76,7 +76,8 @@ class TunnelTableTest {
 
     private static TunnelInfo info(String key, String envId, TunnelAccess access, KeyOwner owner) {
         return new TunnelInfo(key, "abcdefgh", envId, "/" + key, access, null, null,
-                "http://" + key + ".localhost:8080/", Instant.parse("2025-01-02T03:04:05Z"), FINGERPRINT, owner);
+                "http://" + key + ".localhost:8080/", Instant.parse("2025-01-02T03:04:05Z"), FINGERPRINT, owner,
+                "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFake");
     }
 
     private static JsonArray parse(String json) {

@@ -69,6 +69,11 @@ final class FakeOwner implements TunnelOwner {
     }
 
     @Override
+    public String publicKeyLine() {
+        return "ssh-ed25519 fake-" + clientId;
+    }
+
+    @Override
     public KeyOwner keyOwner() {
         return null;
     }

@@ -5,9 +5,10 @@ import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.annotation.WebListener;
 
 import dev.gangway.accounts.registry.RegistryLogger;
+import dev.gangway.accounts.visit.testendpoint.VisitorHandoffTestServlet;
 
 /**
- * Maps {@link RegistryTestServlet} only when {@code gangway.test-endpoints} is {@code true} at deployment. Mapped
+ * Maps {@link RegistryTestServlet} and {@link VisitorHandoffTestServlet} only when {@code gangway.test-endpoints} is {@code true} at deployment. Mapped
  * from code rather than by {@code @WebServlet}, so that a default server has no such servlet at all (not one that
  * refuses), and rather than as a Jakarta REST resource, because REST scanning would pick a resource up in any
  * application that the self-service API adds later.
@@ -19,6 +20,7 @@ public class TestEndpoints implements ServletContextListener {
     public static final String PROPERTY = "gangway.test-endpoints";
 
     static final String PATH = "/_gangway-test/registry/";
+    static final String HANDOFF_PATH = "/_gangway-test/visitor-handoff";
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -27,6 +29,8 @@ public class TestEndpoints implements ServletContextListener {
         }
         event.getServletContext().addServlet("gangway-registry-test", RegistryTestServlet.class)
                 .addMapping(PATH + "*");
-        RegistryLogger.LOG.testEndpointsEnabled(PATH);
+        event.getServletContext().addServlet("gangway-visitor-handoff-test", VisitorHandoffTestServlet.class)
+                .addMapping(HANDOFF_PATH);
+        RegistryLogger.LOG.testEndpointsEnabled(PATH + "*, " + HANDOFF_PATH);
     }
 }

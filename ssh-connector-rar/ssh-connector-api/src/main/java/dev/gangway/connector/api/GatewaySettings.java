@@ -18,11 +18,17 @@ import java.util.Objects;
  *                           direction before it is closed; {@link Duration#ZERO} for never
  * @param maxRequestTime     how long a visitor's exchange may take from its request to the end of its response;
  *                           {@link Duration#ZERO} for no limit. Upgraded streams are bounded by the idle timeout only
+ * @param privateTunnelGroups groups whose signed-in members may visit any private tunnel, besides its owner
+ * @param identityKeyFile    the file holding the key that signs the identity JWT sent to services behind private
+ *                           tunnels (created by the web tier when absent)
  */
 public record GatewaySettings(URI baseUrl, List<String> trustedProxies, Duration visitorIdleTimeout,
-                              Duration maxRequestTime) implements Serializable {
+                              Duration maxRequestTime, List<String> privateTunnelGroups, String identityKeyFile)
+        implements Serializable {
 
     public GatewaySettings {
+        privateTunnelGroups = List.copyOf(privateTunnelGroups);
+        Objects.requireNonNull(identityKeyFile, "identityKeyFile");
         Objects.requireNonNull(baseUrl, "baseUrl");
         trustedProxies = List.copyOf(trustedProxies);
         requireNotNegative(visitorIdleTimeout, "visitorIdleTimeout");

@@ -19,10 +19,13 @@ import java.util.Objects;
  * @param openedAt       when the forward was accepted
  * @param keyFingerprint the SSH key the connection logged in with, {@code SHA256:…} as {@code ssh-keygen -l} prints it
  * @param owner          whom that key belongs to in authMode {@code sso}; {@code null} in the other modes
+ * @param publicKey      that key as an OpenSSH public key line without comment ({@code ssh-ed25519 AAAA…}): what a
+ *                       Preevy-style owner JWT for a private tunnel is verified against, and its profile id is derived
+ *                       from
  */
 public record TunnelInfo(String key, String clientId, String envId, String requestString, TunnelAccess access,
                          String metaJson, String injectJson, String url, Instant openedAt, String keyFingerprint,
-                         KeyOwner owner) implements Serializable {
+                         KeyOwner owner, String publicKey) implements Serializable {
 
     public TunnelInfo {
         Objects.requireNonNull(key, "key");
@@ -32,5 +35,6 @@ public record TunnelInfo(String key, String clientId, String envId, String reque
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(openedAt, "openedAt");
         Objects.requireNonNull(keyFingerprint, "keyFingerprint");
+        Objects.requireNonNull(publicKey, "publicKey");
     }
 }
