@@ -26,9 +26,11 @@ public final class ProxyRuntime {
     private final StreamTimeouts timeouts;
     private final InjectionCache injections = new InjectionCache();
     private final String baseHost;
+    private final boolean ssoEnabled;
 
     private ProxyRuntime(TunnelConnectionFactory factory, HostRouter router, TrustedProxies trustedProxies,
-                         StreamTimeouts timeouts, String baseHost) {
+                         StreamTimeouts timeouts, String baseHost, boolean ssoEnabled) {
+        this.ssoEnabled = ssoEnabled;
         this.factory = factory;
         this.router = router;
         this.trustedProxies = trustedProxies;
@@ -47,7 +49,20 @@ public final class ProxyRuntime {
         HostRouter router = new HostRouter(baseHost, key -> factory.findTunnel(key).isPresent());
         return new ProxyRuntime(factory, router, TrustedProxies.parse(settings.trustedProxies()),
                 new StreamTimeouts(settings.visitorIdleTimeout(), settings.maxRequestTime()),
-                settings.baseHostname());
+                settings.baseHostname(), settings.sso().enabled());
+    }
+
+    /**
+     * The runtime the deployment's listener published in {@code context}.
+     *
+     * @throws IllegalStateException before the listener published it
+     */
+    public static ProxyRuntime of(jakarta.servlet.ServletContext context) {
+        Object runtime = context.getAttribute(ATTRIBUTE);
+        if (runtime == null) {
+            throw new IllegalStateException("the proxy runtime is not published yet");
+        }
+        return (ProxyRuntime) runtime;
     }
 
     public TunnelConnectionFactory factory() {
@@ -73,5 +88,10 @@ public final class ProxyRuntime {
 
     public String baseHost() {
         return baseHost;
+    }
+
+    /** Whether authMode is sso, i.e. whether the base host's sign-in pages are on. */
+    public boolean ssoEnabled() {
+        return ssoEnabled;
     }
 }

@@ -18,12 +18,20 @@ import java.util.Objects;
  *                           direction before it is closed; {@link Duration#ZERO} for never
  * @param maxRequestTime     how long a visitor's exchange may take from its request to the end of its response;
  *                           {@link Duration#ZERO} for no limit. Upgraded streams are bounded by the idle timeout only
+ * @param sso                single sign-on: whether it is on (authMode sso), its groups, claim and intervals
  */
 public record GatewaySettings(URI baseUrl, List<String> trustedProxies, Duration visitorIdleTimeout,
-                              Duration maxRequestTime) implements Serializable {
+                              Duration maxRequestTime, SsoSettings sso) implements Serializable {
+
+    /** Settings with single sign-on off. */
+    public GatewaySettings(URI baseUrl, List<String> trustedProxies, Duration visitorIdleTimeout,
+                           Duration maxRequestTime) {
+        this(baseUrl, trustedProxies, visitorIdleTimeout, maxRequestTime, SsoSettings.off());
+    }
 
     public GatewaySettings {
         Objects.requireNonNull(baseUrl, "baseUrl");
+        Objects.requireNonNull(sso, "sso");
         trustedProxies = List.copyOf(trustedProxies);
         requireNotNegative(visitorIdleTimeout, "visitorIdleTimeout");
         requireNotNegative(maxRequestTime, "maxRequestTime");
