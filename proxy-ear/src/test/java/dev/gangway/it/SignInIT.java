@@ -2,6 +2,7 @@ package dev.gangway.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
 
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -29,6 +32,7 @@ import dev.gangway.it.support.ManagementApi;
 import dev.gangway.it.support.RegistryEndpoint;
 import dev.gangway.it.support.ServerReload;
 import dev.gangway.it.support.SshKeyPair;
+import dev.gangway.it.support.SshRun;
 import dev.gangway.it.support.Visitor;
 
 /**
@@ -41,6 +45,8 @@ import dev.gangway.it.support.Visitor;
 class SignInIT {
 
     private static final String[] AUTH_MODE_PROPERTY = {"system-property", "gangway.auth-mode"};
+    private static final String ENV = "signin-env";
+    private static final Duration SSH_TIMEOUT = Duration.ofSeconds(30);
 
     private static KeycloakServer keycloak;
 
@@ -61,7 +67,7 @@ class SignInIT {
     static void switchBackToOpen() throws Exception {
         try (SshKeyPair anyKey = SshKeyPair.ed25519()) {
             ModelNode removed = ManagementApi.execute("remove", AUTH_MODE_PROPERTY);
-            ServerReload.reloadAndAwaitLogin(anyKey, "signin-env");
+            ServerReload.reloadAndAwaitLogin(anyKey, ENV);
             assertEquals("success", removed.get("outcome").asString(), removed.toJSONString(true));
         }
     }
@@ -131,6 +137,53 @@ class SignInIT {
             String refusal = BrowserSignIn.text(browser, "not-allowed");
             assertNotNull(refusal);
             assertTrue(refusal.contains("gangway-users"), refusal);
+        }
+    }
+
+    @Test
+    void aKeyRegisteredByAnAllowedPersonLogsInAndAnUnregisteredOneIsRefused() throws Exception {
+        String alice = signInForSubject("alice", "alice-password");
+        try (SshKeyPair registered = SshKeyPair.ed25519(); SshKeyPair stranger = SshKeyPair.ed25519()) {
+            // Until the self-service API exists, the key goes in through the registry's test-only endpoint.
+            RegistryEndpoint.Answer added = RegistryEndpoint.call("addKey", "subject", alice,
+                    "publicKey", registered.publicKeyLine(), "name", "laptop");
+            assertEquals(200, added.status(), added.describe());
+
+            SshRun.Result hello = SshRun.run(registered, ENV, List.of(), SSH_TIMEOUT, "hello");
+            assertEquals(0, hello.exitStatus(), hello.describe());
+            assertTrue(hello.stdout().contains("\"clientId\":\"" + registered.clientId() + "\""), hello.describe());
+            RegistryEndpoint.Answer used = RegistryEndpoint.call("findByFingerprint", "fingerprint",
+                    added.body().get("fingerprint").asString());
+            assertTrue(used.body().get("lastUsedAt").isDefined(), "the login was recorded: " + used.describe());
+
+            SshRun.Result refused = SshRun.run(stranger, ENV, List.of(), SSH_TIMEOUT, "hello");
+            assertNotEquals(0, refused.exitStatus(), refused.describe());
+            assertTrue(refused.stderr().contains("Permission denied (publickey)"), refused.describe());
+        }
+    }
+
+    @Test
+    void aKeyOfAPersonOutsideTheAllowedGroupIsRefused() throws Exception {
+        String carol = signInForSubject("carol", "carol-password");
+        try (SshKeyPair key = SshKeyPair.ed25519()) {
+            RegistryEndpoint.Answer added = RegistryEndpoint.call("addKey", "subject", carol,
+                    "publicKey", key.publicKeyLine(), "name", "outsider");
+            assertEquals(200, added.status(), added.describe());
+
+            SshRun.Result refused = SshRun.run(key, ENV, List.of(), SSH_TIMEOUT, "hello");
+            assertNotEquals(0, refused.exitStatus(), refused.describe());
+            assertTrue(refused.stderr().contains("Permission denied (publickey)"), refused.describe());
+        }
+    }
+
+    /** Signs {@code username} in through the browser and returns their subject as the account page shows it. */
+    private static String signInForSubject(String username, String password) throws Exception {
+        try (HeadlessChromium browser = HeadlessChromium.start()) {
+            BrowserSignIn.signIn(browser, ItServer.url("/_gangway/signin").toString(), username, password,
+                    ItServer.url("/_gangway/account").toString());
+            String subject = BrowserSignIn.text(browser, "subject");
+            assertNotNull(subject, "the account page shows the subject");
+            return subject;
         }
     }
 
