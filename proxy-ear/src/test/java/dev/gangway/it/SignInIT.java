@@ -15,7 +15,6 @@ import java.util.List;
 
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.dmr.ModelNode;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,9 +27,8 @@ import dev.gangway.it.support.GangwayDeployment;
 import dev.gangway.it.support.HeadlessChromium;
 import dev.gangway.it.support.ItServer;
 import dev.gangway.it.support.KeycloakServer;
-import dev.gangway.it.support.ManagementApi;
 import dev.gangway.it.support.RegistryEndpoint;
-import dev.gangway.it.support.ServerReload;
+import dev.gangway.it.support.SsoMode;
 import dev.gangway.it.support.SshKeyPair;
 import dev.gangway.it.support.SshRun;
 import dev.gangway.it.support.Visitor;
@@ -38,13 +36,11 @@ import dev.gangway.it.support.Visitor;
 /**
  * Sign-in on the base host through WildFly's OIDC client against a real Keycloak (the test realm of
  * {@link KeycloakServer}), driven in headless Chromium through Keycloak's own login form. The shared IT server runs
- * authMode open; this class switches it to sso as an operator does (the {@code gangway.auth-mode} system property,
- * {@code :reload}) and back afterwards.
+ * authMode open; this class switches it to sso and back ({@link SsoMode}).
  */
 @ExtendWith(ArquillianExtension.class)
 class SignInIT {
 
-    private static final String[] AUTH_MODE_PROPERTY = {"system-property", "gangway.auth-mode"};
     private static final String ENV = "signin-env";
     private static final Duration SSH_TIMEOUT = Duration.ofSeconds(30);
 
@@ -57,19 +53,12 @@ class SignInIT {
 
     @BeforeAll
     static void switchToSso() throws Exception {
-        keycloak = KeycloakServer.shared();
-        ManagementApi.result("add", AUTH_MODE_PROPERTY, "value", "sso");
-        ServerReload.reloadAndAwait("sign-in pages protected by the OIDC client after reload",
-                () -> accountStatus() == 302);
+        keycloak = SsoMode.on();
     }
 
     @AfterAll
     static void switchBackToOpen() throws Exception {
-        try (SshKeyPair anyKey = SshKeyPair.ed25519()) {
-            ModelNode removed = ManagementApi.execute("remove", AUTH_MODE_PROPERTY);
-            ServerReload.reloadAndAwaitLogin(anyKey, ENV);
-            assertEquals("success", removed.get("outcome").asString(), removed.toJSONString(true));
-        }
+        SsoMode.off();
     }
 
     @BeforeEach
@@ -176,22 +165,10 @@ class SignInIT {
         }
     }
 
-    /** Signs {@code username} in through the browser and returns their subject as the account page shows it. */
     private static String signInForSubject(String username, String password) throws Exception {
         try (HeadlessChromium browser = HeadlessChromium.start()) {
-            BrowserSignIn.signIn(browser, ItServer.url("/_gangway/signin").toString(), username, password,
-                    ItServer.url("/_gangway/account").toString());
-            String subject = BrowserSignIn.text(browser, "subject");
-            assertNotNull(subject, "the account page shows the subject");
-            return subject;
+            return BrowserSignIn.signInToAccount(browser, username, password);
         }
     }
 
-    private static int accountStatus() {
-        try {
-            return Visitor.send(HttpRequest.newBuilder(ItServer.url("/_gangway/account")).GET()).statusCode();
-        } catch (Exception e) {
-            return -1;
-        }
-    }
 }

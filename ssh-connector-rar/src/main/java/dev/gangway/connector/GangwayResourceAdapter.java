@@ -370,7 +370,9 @@ public class GangwayResourceAdapter implements ResourceAdapter {
                     require("ssoAllowedGroup", ssoAllowedGroup).trim(), require("ssoAdminGroup", ssoAdminGroup).trim(),
                     require("ssoGroupsClaim", ssoGroupsClaim).trim(),
                     Duration.ofMinutes(positive("ssoRecheckIntervalMinutes", ssoRecheckIntervalMinutes)),
-                    Duration.ofHours(positive("ssoKeyLifetimeHours", ssoKeyLifetimeHours)));
+                    Duration.ofHours(positive("ssoKeyLifetimeHours", ssoKeyLifetimeHours)),
+                    plainSsh() && sshPort != null ? sshPort : 0,
+                    Boolean.TRUE.equals(tlsEnabled) && tlsPort != null ? tlsPort : 0);
             return new GatewaySettings(settings.baseUrl(), parseList(trustedProxies),
                     Duration.ofSeconds(positiveOrZero("visitorIdleTimeoutSeconds", visitorIdleTimeoutSeconds)),
                     Duration.ofSeconds(positiveOrZero("maxRequestTimeSeconds", maxRequestTimeSeconds)), sso);

@@ -35,6 +35,20 @@ public final class BrowserSignIn {
                 () -> location(browser), url -> url.startsWith(expectedPrefix));
     }
 
+    /**
+     * Signs {@code username} in at the base host's {@code /_gangway/signin}, lands on the self-service page, and
+     * returns the subject it shows.
+     */
+    public static String signInToAccount(HeadlessChromium browser, String username, String password) throws Exception {
+        signIn(browser, ItServer.url("/_gangway/signin").toString(), username, password,
+                ItServer.url("/_gangway/account").toString());
+        String subject = text(browser, "subject");
+        if (subject == null) {
+            throw new AssertionError("the self-service page shows no subject");
+        }
+        return subject;
+    }
+
     /** The page's {@code location.href}. */
     public static String location(HeadlessChromium browser) throws IOException, InterruptedException {
         return browser.executeAsync("arguments[arguments.length - 1](location.href);").asString();

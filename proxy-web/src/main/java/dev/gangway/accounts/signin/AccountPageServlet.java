@@ -18,7 +18,8 @@ public class AccountPageServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        SsoSettings sso = ProxyRuntime.of(getServletContext()).factory().settings().sso();
+        ProxyRuntime runtime = ProxyRuntime.of(getServletContext());
+        SsoSettings sso = runtime.factory().settings().sso();
         SignedInPerson person = OidcRequests.person(request, sso).orElse(null);
         if (person == null) {
             response.sendError(HttpServletResponse.SC_FORBIDDEN, "not signed in through single sign-on");
@@ -26,7 +27,7 @@ public class AccountPageServlet extends HttpServlet {
         }
         response.setContentType("text/html; charset=utf-8");
         response.setHeader("Cache-Control", "no-store");
-        response.getWriter().write(AccountPage.render(person, SignedInPeople.allowed(person, sso.allowedGroup()),
-                sso.allowedGroup()));
+        response.getWriter().write(AccountPage.render(person, SignedInPeople.allowed(person, sso.allowedGroup()), sso,
+                runtime.baseHost()));
     }
 }

@@ -34,7 +34,7 @@ class SignedInPeopleTest {
     void pageEscapesWhatTheProviderSent() {
         SignedInPerson mallory = SignedInPeople.person("s-3", "<script>x</script>", "a\"b@example.com",
                 List.of("g&h"), "admins");
-        String html = AccountPage.render(mallory, false, "gangway-users");
+        String html = AccountPage.render(mallory, false, dev.gangway.connector.api.SsoSettings.off(), "gw.test");
         assertFalse(html.contains("<script>x"), html);
         assertTrue(html.contains("&lt;script&gt;x&lt;/script&gt;"), html);
         assertTrue(html.contains("a&quot;b@example.com"), html);

@@ -14,9 +14,12 @@ import java.util.Objects;
  * @param groupsClaim     the token claim that lists a person's groups
  * @param recheckInterval how often a signed-in person's standing is checked again at the provider
  * @param keyLifetime     how long after the owner's last confirmation their keys keep working
+ * @param sshPort         the plain SSH port the self-service page tells people to use; 0 when plain SSH is off
+ * @param tlsPort         the TLS port (SSH over TLS) the page tells people to use; 0 when the TLS port is off
  */
 public record SsoSettings(boolean enabled, String allowedGroup, String adminGroup, String groupsClaim,
-                          Duration recheckInterval, Duration keyLifetime) implements Serializable {
+                          Duration recheckInterval, Duration keyLifetime, int sshPort, int tlsPort)
+        implements Serializable {
 
     public SsoSettings {
         Objects.requireNonNull(allowedGroup, "allowedGroup");
@@ -29,7 +32,7 @@ public record SsoSettings(boolean enabled, String allowedGroup, String adminGrou
     /** Single sign-on off, with the documented defaults for everything else (tests of other modes). */
     public static SsoSettings off() {
         return new SsoSettings(false, "gangway-users", "gangway-admins", "groups", Duration.ofMinutes(15),
-                Duration.ofHours(24));
+                Duration.ofHours(24), 2222, 8443);
     }
 
     private static void requirePositive(Duration value, String name) {
