@@ -36,8 +36,9 @@ import java.util.concurrent.TimeUnit;
  * that value is a delegating key manager whose delegate is swapped, so the SSLContext built on it serves the new key
  * without being rebuilt. Not so while the key manager is the lazy one that makes a self-signed certificate on first
  * use ({@code generate-self-signed-certificate-host}): {@code init()} makes a new object the SSLContext never sees, so
- * the first rotation away from a generated certificate needs a reload (seen in the rotation IT; Undertow's https
- * listener is in the same position). The context is still looked up again for every SSH over TLS connection,
+ * the first rotation away from a generated certificate needs a reload (Undertow's https listener is in the same
+ * position); that is why the build makes the default certificate file instead (wildfly-config), and the rotation IT
+ * rotates with no reload. The context is still looked up again for every SSH over TLS connection,
  * which also covers a server-ssl-context that was removed and added again.
  */
 public final class WildFlyTlsSources implements TlsSources {
