@@ -80,8 +80,45 @@
         }
     }
 
+    // Administrators' tables, present on the page only for members of the admin group.
+    async function loadAdmin() {
+        const keysBody = document.querySelector('#all-keys tbody');
+        if (!keysBody) {
+            return;
+        }
+        const [keys, tunnels] = await Promise.all([call('GET', '/admin/keys'), call('GET', '/admin/tunnels')]);
+        keysBody.replaceChildren();
+        for (const key of keys) {
+            const row = document.createElement('tr');
+            row.dataset.fingerprint = key.fingerprint;
+            cell(row, key.owner);
+            cell(row, key.name);
+            cell(row, key.fingerprint).className = 'fingerprint';
+            cell(row, key.lastUsedAt ? new Date(key.lastUsedAt).toLocaleString() : 'never');
+            button(row, 'Revoke', 'revoke-' + key.id, async () => {
+                await call('DELETE', '/admin/keys/' + key.id);
+                await refresh();
+            });
+            keysBody.appendChild(row);
+        }
+        const tunnelsBody = document.querySelector('#all-tunnels tbody');
+        tunnelsBody.replaceChildren();
+        for (const tunnel of tunnels) {
+            const row = document.createElement('tr');
+            row.dataset.key = tunnel.key;
+            cell(row, tunnel.owner || '');
+            cell(row, tunnel.key);
+            cell(row, tunnel.url);
+            button(row, 'Disconnect', 'admin-disconnect-' + tunnel.key, async () => {
+                await call('DELETE', '/admin/tunnels/' + encodeURIComponent(tunnel.key));
+                await refresh();
+            });
+            tunnelsBody.appendChild(row);
+        }
+    }
+
     async function refresh() {
-        await Promise.all([loadKeys(), loadTunnels()]);
+        await Promise.all([loadKeys(), loadTunnels(), loadAdmin()]);
     }
 
     document.getElementById('add-key-form').addEventListener('submit', async (event) => {

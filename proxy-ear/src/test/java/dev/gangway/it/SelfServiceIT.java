@@ -1,10 +1,13 @@
 package dev.gangway.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -26,6 +29,7 @@ import dev.gangway.it.support.ItServer;
 import dev.gangway.it.support.Poll;
 import dev.gangway.it.support.SshKeyPair;
 import dev.gangway.it.support.SshProcess;
+import dev.gangway.it.support.SshRun;
 import dev.gangway.it.support.SsoMode;
 import dev.gangway.it.support.Visitor;
 
@@ -116,6 +120,60 @@ class SelfServiceIT {
             String tls = BrowserSignIn.text(browser, "ssh-tls");
             assertTrue(tls.contains("-alpn ssh") && tls.contains(":" + ItServer.tlsPort()), tls);
         }
+    }
+
+    @Test
+    void anAdministratorSeesEveryKeyAndRevokesOneWhileItsTunnelIsOpenAndTheAuditLogSaysSo() throws Exception {
+        try (HeadlessChromium owner = HeadlessChromium.start(); HeadlessChromium admin = HeadlessChromium.start();
+             SshKeyPair key = SshKeyPair.ed25519(); SshKeyPair stranger = SshKeyPair.ed25519();
+             Backend backend = Backend.start()) {
+            BrowserSignIn.signInToAccount(owner, "alice", "alice-password");
+            addKey(owner, key.publicKeyLine(), "desktop");
+            String fingerprint = key.sshKeygenFingerprint();
+            Poll.until(Duration.ofSeconds(10), "alice's key listed", () -> eval(owner,
+                    "done(!!document.querySelector('#keys tr[data-fingerprint=\"" + fingerprint + "\"]'));")
+                    .asBoolean(), listed -> listed);
+            ModelNode notAdmin = eval(owner, "fetch('/_gangway/api/admin/keys').then(r => done(r.status));");
+            assertEquals(403, notAdmin.asInt(), "alice is no administrator");
+            SshRun.Result refused = SshRun.run(stranger, "audit-env", List.of(), Duration.ofSeconds(30), "hello");
+            assertNotEquals(0, refused.exitStatus(), refused.describe());
+
+            try (SshProcess ssh = SshProcess.start(key, "admin-env", List.of("-R", "/app:localhost:" + backend.port()),
+                    "hello")) {
+                ssh.awaitLine(Duration.ofSeconds(30));
+                BrowserSignIn.signInToAccount(admin, "ada", "ada-password");
+                String row = "#all-keys tr[data-fingerprint=\"" + fingerprint + "\"]";
+                String ownerShown = Poll.until(Duration.ofSeconds(10), "alice's key on the admin page",
+                        () -> eval(admin, "window.gangwayRefresh().then(() => { const r = document.querySelector('"
+                                + row + "'); done(r ? r.cells[0].textContent : ''); });").asString(),
+                        text -> !text.isEmpty());
+                assertEquals("alice", ownerShown);
+                assertEquals("alice", eval(admin, "const r = document.querySelector('#all-tunnels tr[data-key=\"app-"
+                        + key.clientId() + "\"]'); done(r ? r.cells[0].textContent : '');").asString());
+
+                eval(admin, "document.querySelector('" + row + " button').click(); done(true);");
+                ssh.awaitExit(REVOCATION_LIMIT);
+                assertNotEquals(200, Visitor.get(ItServer.tunnelHost("app-" + key.clientId()), "/").statusCode());
+            }
+
+            Path audit = ItServer.serverDir().resolve("standalone/log/gangway-audit.log");
+            List<String> lines = Poll.until(Duration.ofSeconds(10), "the audit lines", () -> Files.readAllLines(audit),
+                    l -> l.stream().anyMatch(x -> x.contains("event=key-removed actor=ada")));
+            assertAuditLine(lines, "event=sign-in actor=alice ", "from=127.0.0.1");
+            assertAuditLine(lines, "event=key-added actor=alice ", "key=" + fingerprint);
+            assertAuditLine(lines, "event=ssh-login-allowed owner=alice ", "key=" + fingerprint);
+            assertAuditLine(lines, "event=ssh-login-refused key=" + stranger.sshKeygenFingerprint(), "key not registered");
+            assertAuditLine(lines, "event=key-removed actor=ada ", "key=" + fingerprint);
+            String serverLog = Files.readString(ItServer.serverDir().resolve("standalone/log/server.log"));
+            assertFalse(serverLog.contains("event=key-removed"), "audit lines go to their own file only");
+        }
+    }
+
+    /** One line has every part, and starts with an ISO-8601 time. */
+    private static void assertAuditLine(List<String> lines, String... parts) {
+        assertTrue(lines.stream().anyMatch(l -> java.util.Arrays.stream(parts).allMatch(l::contains)
+                        && l.matches("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}.*")),
+                "no audit line with " + List.of(parts) + " in:\n" + String.join("\n", lines));
     }
 
     private static void addKey(HeadlessChromium browser, String publicKeyLine, String name) throws Exception {

@@ -9,6 +9,7 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import dev.gangway.accounts.audit.AuditLog;
 import dev.gangway.accounts.registry.KeyInfo;
 import dev.gangway.accounts.registry.KeyRegistry;
 import dev.gangway.connector.api.KeyAuthority;
@@ -52,8 +53,15 @@ public class RegistryKeyAuthority implements KeyAuthority {
         Instant now = Instant.now();
         KeyInfo key = registry.findByFingerprint(login.fingerprint()).orElse(null);
         KeyDecision decision = KeyRules.decide(key, sso.allowedGroup(), sso.keyLifetime(), now);
-        if (decision.allowed() && login.signatureVerified()) {
+        // A refusal ends the login at whichever step it comes (an unknown key is refused at the client's key query,
+        // before it signs anything), so each is audited. A login is allowed only once the signed attempt is: the
+        // query's yes is not yet a login, and only that attempt counts as the key's use.
+        if (!decision.allowed()) {
+            AuditLog.LOG.sshLoginRefused(login.fingerprint(), login.userName(), decision.reason(), login.remoteAddress());
+        } else if (login.signatureVerified()) {
             registry.recordUse(login.fingerprint(), now);
+            AuditLog.LOG.sshLoginAllowed(decision.owner().displayName(), decision.owner().subject(),
+                    login.fingerprint(), login.userName(), login.remoteAddress());
         }
         return decision;
     }

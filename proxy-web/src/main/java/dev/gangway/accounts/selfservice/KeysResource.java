@@ -20,6 +20,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import dev.gangway.accounts.audit.AuditLog;
 import dev.gangway.accounts.registry.Actor;
 import dev.gangway.accounts.registry.KeyInfo;
 import dev.gangway.accounts.registry.KeyRegistry;
@@ -56,6 +57,8 @@ public class KeysResource {
         Caller caller = Caller.of(request, context).requireAllowed();
         KeyInfo key = registry.addKey(caller.person().subject(), body.getString("publicKey", ""),
                 body.getString("name", ""));
+        AuditLog.LOG.keyAdded(caller.person().displayName(), caller.person().subject(), key.fingerprint(), key.name(),
+                request.getRemoteAddr());
         return Response.status(Response.Status.CREATED).entity(Views.key(key)).build();
     }
 
@@ -64,15 +67,16 @@ public class KeysResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public JsonObject rename(@PathParam("id") long id, JsonObject body) {
         Caller caller = Caller.of(request, context);
-        return Views.key(registry.renameKey(Actor.person(caller.person().subject()), id, body.getString("name", "")));
+        KeyInfo key = registry.renameKey(Actor.person(caller.person().subject()), id, body.getString("name", ""));
+        AuditLog.LOG.keyRenamed(caller.person().displayName(), caller.person().subject(), key.fingerprint(), key.name(),
+                request.getRemoteAddr());
+        return Views.key(key);
     }
 
     @DELETE
     @Path("{id}")
     public JsonObject remove(@PathParam("id") long id) {
-        Caller caller = Caller.of(request, context);
-        KeyInfo removed = registry.removeKey(Actor.person(caller.person().subject()), id);
-        int closed = caller.factory().disconnectKey(removed.fingerprint(), "key removed by its owner");
-        return Json.createObjectBuilder().add("removed", Views.key(removed)).add("sessionsClosed", closed).build();
+        return Revocations.removeKey(registry, Caller.of(request, context), Actor::person, id, "key removed by its owner",
+                request.getRemoteAddr());
     }
 }

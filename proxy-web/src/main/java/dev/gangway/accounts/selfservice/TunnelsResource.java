@@ -15,7 +15,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 
-import dev.gangway.accounts.registry.KeyRegistryException;
 import dev.gangway.connector.api.TunnelInfo;
 
 /**
@@ -45,11 +44,8 @@ public class TunnelsResource {
     @Path("{key}")
     public JsonObject disconnect(@PathParam("key") String key) {
         Caller caller = Caller.of(request, context);
-        TunnelInfo tunnel = caller.factory().tunnels().stream().filter(t -> t.key().equals(key) && owns(caller, t))
-                .findFirst().orElseThrow(() -> new KeyRegistryException(KeyRegistryException.Reason.NO_SUCH_KEY,
-                        "you have no tunnel " + key));
-        int closed = caller.factory().disconnectKey(tunnel.keyFingerprint(), "disconnected by its owner");
-        return Json.createObjectBuilder().add("tunnel", Views.tunnel(tunnel)).add("sessionsClosed", closed).build();
+        return Revocations.disconnect(caller, t -> t.key().equals(key) && owns(caller, t), key,
+                "disconnected by its owner", request.getRemoteAddr());
     }
 
     private static boolean owns(Caller caller, TunnelInfo tunnel) {

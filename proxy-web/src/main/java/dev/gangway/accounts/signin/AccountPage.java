@@ -71,6 +71,12 @@ final class AccountPage {
                     .append(" -connect ").append(host).append(':').append(sso.tlsPort())
                     .append("\" -R /myapp:localhost:3000 ").append(host).append(" hello</pre>");
         }
+        if (person.admin()) {
+            html.append("<h2>Administration: every key</h2><table id=\"all-keys\"><thead><tr><th>Owner</th>")
+                    .append("<th>Name</th><th>Fingerprint</th><th>Last used</th><th></th></tr></thead><tbody></tbody>")
+                    .append("</table><h2>Administration: every tunnel</h2><table id=\"all-tunnels\"><thead><tr>")
+                    .append("<th>Owner</th><th>Tunnel</th><th>URL</th><th></th></tr></thead><tbody></tbody></table>");
+        }
         return html.append("<script src=\"/_gangway/assets/account.js\"></script></body></html>").toString();
     }
 

@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import dev.gangway.accounts.audit.AuditLog;
 import dev.gangway.accounts.identity.SignedInPerson;
 import dev.gangway.accounts.registry.KeyRegistry;
 import dev.gangway.connector.api.SsoSettings;
@@ -35,6 +36,8 @@ public class SignInServlet extends HttpServlet {
         }
         registry.signedIn(SignedInPeople.claims(person));
         SignInLogger.LOG.signedIn(person.displayName(), person.subject(), request.getRemoteAddr());
+        AuditLog.LOG.signIn(person.displayName(), person.subject(), String.join(",", person.groups()),
+                request.getRemoteAddr());
         response.sendRedirect(SignInPaths.ACCOUNT);
     }
 }
