@@ -1,6 +1,7 @@
 package dev.gangway.connector;
 
 import dev.gangway.connector.api.GatewaySettings;
+import dev.gangway.connector.api.SsoSettings;
 import dev.gangway.connector.ssh.AuthMode;
 import dev.gangway.connector.ssh.KeyAuthorityGate;
 import dev.gangway.connector.ssh.KeyAuthorityRegistration;
@@ -161,6 +162,25 @@ public class GangwayResourceAdapter implements ResourceAdapter {
             + "private tunnels; created on first start when absent. Empty: gangway-identity.jwk in the server's "
             + "configuration directory")
     private String identityKeyFile = "";
+
+    @ConfigProperty(defaultValue = "gangway-users", description = "authMode sso: members of this group (in the groups "
+            + "claim) may register SSH keys and hold tunnels")
+    private String ssoAllowedGroup = "gangway-users";
+
+    @ConfigProperty(defaultValue = "gangway-admins", description = "authMode sso: members of this group see, revoke and "
+            + "disconnect every key and tunnel")
+    private String ssoAdminGroup = "gangway-admins";
+
+    @ConfigProperty(defaultValue = "groups", description = "authMode sso: the token claim that lists a person's groups")
+    private String ssoGroupsClaim = "groups";
+
+    @ConfigProperty(defaultValue = "15", description = "authMode sso: minutes between re-checks of a key owner's standing "
+            + "at the identity provider (token refresh)")
+    private Integer ssoRecheckIntervalMinutes = 15;
+
+    @ConfigProperty(defaultValue = "24", description = "authMode sso: hours after the owner's last confirmation "
+            + "(sign-in or re-check) that their keys keep working")
+    private Integer ssoKeyLifetimeHours = 24;
 
     private volatile Running running;
 
@@ -355,10 +375,17 @@ public class GangwayResourceAdapter implements ResourceAdapter {
 
     private GatewaySettings gatewaySettings(SshSettings settings) throws ResourceAdapterInternalException {
         try {
+            SsoSettings sso = new SsoSettings(settings.authMode() == AuthMode.SSO,
+                    require("ssoAllowedGroup", ssoAllowedGroup).trim(), require("ssoAdminGroup", ssoAdminGroup).trim(),
+                    require("ssoGroupsClaim", ssoGroupsClaim).trim(),
+                    Duration.ofMinutes(positive("ssoRecheckIntervalMinutes", ssoRecheckIntervalMinutes)),
+                    Duration.ofHours(positive("ssoKeyLifetimeHours", ssoKeyLifetimeHours)),
+                    plainSsh() && sshPort != null ? sshPort : 0,
+                    Boolean.TRUE.equals(tlsEnabled) && tlsPort != null ? tlsPort : 0);
             return new GatewaySettings(settings.baseUrl(), parseList(trustedProxies),
                     Duration.ofSeconds(positiveOrZero("visitorIdleTimeoutSeconds", visitorIdleTimeoutSeconds)),
                     Duration.ofSeconds(positiveOrZero("maxRequestTimeSeconds", maxRequestTimeSeconds)),
-                    parseList(privateTunnelGroups), identityKeyPath().toString());
+                    parseList(privateTunnelGroups), identityKeyPath().toString(), sso);
         } catch (IllegalArgumentException e) {
             throw ConnectorLogger.LOG.invalidSetting(e.getMessage(), e);
         }
@@ -482,6 +509,16 @@ public class GangwayResourceAdapter implements ResourceAdapter {
     public void setPrivateTunnelGroups(String privateTunnelGroups) { this.privateTunnelGroups = privateTunnelGroups; }
     public String getIdentityKeyFile() { return identityKeyFile; }
     public void setIdentityKeyFile(String identityKeyFile) { this.identityKeyFile = identityKeyFile; }
+    public String getSsoAllowedGroup() { return ssoAllowedGroup; }
+    public void setSsoAllowedGroup(String v) { this.ssoAllowedGroup = v; }
+    public String getSsoAdminGroup() { return ssoAdminGroup; }
+    public void setSsoAdminGroup(String v) { this.ssoAdminGroup = v; }
+    public String getSsoGroupsClaim() { return ssoGroupsClaim; }
+    public void setSsoGroupsClaim(String v) { this.ssoGroupsClaim = v; }
+    public Integer getSsoRecheckIntervalMinutes() { return ssoRecheckIntervalMinutes; }
+    public void setSsoRecheckIntervalMinutes(Integer v) { this.ssoRecheckIntervalMinutes = v; }
+    public Integer getSsoKeyLifetimeHours() { return ssoKeyLifetimeHours; }
+    public void setSsoKeyLifetimeHours(Integer v) { this.ssoKeyLifetimeHours = v; }
 
     // The JCA spec asks a resource adapter JavaBean for equals/hashCode; one adapter instance exists per
     // deployment and its identity is what the container compares, so identity semantics are the honest ones.

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 import org.jboss.dmr.ModelNode;
 
@@ -25,6 +26,21 @@ public final class ServerReload {
      * the adapter listening with its new settings.
      */
     public static void reloadAndAwaitLogin(SshKeyPair key, String envId) throws Exception {
+        reloadAndAwait("back after reload with key " + key.clientId() + " admitted", () -> {
+            try {
+                SshRun.Result r = SshRun.run(key, envId, List.of("-o", "ConnectTimeout=5"), SSH_TIMEOUT, "hello");
+                return r.exitStatus() == 0;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
+    /**
+     * {@code :reload}, then waits until the server runs, the EAR is deployed again and {@code ready} says the
+     * application is back (e.g. for a mode in which no SSH key logs in without more set-up).
+     */
+    public static void reloadAndAwait(String what, Callable<Boolean> ready) throws Exception {
         ModelNode reload = ManagementApi.execute("reload", new String[0]);
         assertEquals("success", reload.get("outcome").asString(), reload.toJSONString(true));
         Poll.until(RELOAD_TIMEOUT, Duration.ofSeconds(1), "server running after reload", () -> {
@@ -36,14 +52,7 @@ public final class ServerReload {
             }
         }, "running"::equals);
         redeployIfDropped();
-        Poll.until(RELOAD_TIMEOUT, Duration.ofSeconds(1), "back after reload with key " + key.clientId() + " admitted",
-                () -> {
-                    try {
-                        return SshRun.run(key, envId, List.of("-o", "ConnectTimeout=5"), SSH_TIMEOUT, "hello");
-                    } catch (IOException e) {
-                        return null;
-                    }
-                }, r -> r != null && r.exitStatus() == 0);
+        Poll.until(RELOAD_TIMEOUT, Duration.ofSeconds(1), what, ready, Boolean.TRUE::equals);
     }
 
     /**

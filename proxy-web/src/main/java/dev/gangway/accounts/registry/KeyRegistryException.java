@@ -36,4 +36,14 @@ public final class KeyRegistryException extends RuntimeException {
     public Reason reason() {
         return reason;
     }
+
+    /** The HTTP status every web caller answers this refusal with. */
+    public int httpStatus() {
+        return switch (reason) {
+            case INVALID_KEY, INVALID_NAME, INVALID_ACCOUNT -> 400;
+            case DUPLICATE_KEY -> 409;
+            case NO_SUCH_KEY, NO_SUCH_ACCOUNT -> 404;
+            case NOT_ALLOWED -> 403;
+        };
+    }
 }

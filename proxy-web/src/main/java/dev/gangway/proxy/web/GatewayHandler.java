@@ -86,6 +86,11 @@ public final class GatewayHandler implements HttpHandler {
         Route route = rt.router().route(exchange.getRequestHeaders().getFirst(Headers.HOST),
                 exchange.getRequestMethod().toString(), target);
         if (route instanceof Route.Application) {
+            if (!rt.ssoEnabled() && SignInPaths.isSignInArea(exchange.getRequestPath())) {
+                // Answered before WildFly's OIDC mechanism, which would try to reach a provider nobody set up.
+                ErrorPage.ssoNotConfigured(exchange);
+                return;
+            }
             next.handleRequest(exchange);
         } else if (route instanceof Route.Health) {
             ErrorPage.healthy(exchange);

@@ -47,9 +47,12 @@ public final class ProxyRuntime {
     private final VisitorHandoff handoff;
 
     private final IdentityTokens identityTokens;
+    private final boolean ssoEnabled;
 
     private ProxyRuntime(TunnelConnectionFactory factory, HostRouter router, TrustedProxies trustedProxies,
-                         StreamTimeouts timeouts, String baseHost, String signInUrl, IdentityTokens identityTokens) {
+                         StreamTimeouts timeouts, String baseHost, String signInUrl, IdentityTokens identityTokens,
+                         boolean ssoEnabled) {
+        this.ssoEnabled = ssoEnabled;
         this.factory = factory;
         this.router = router;
         this.trustedProxies = trustedProxies;
@@ -73,7 +76,7 @@ public final class ProxyRuntime {
         HostRouter router = new HostRouter(baseHost, key -> factory.findTunnel(key).isPresent());
         return new ProxyRuntime(factory, router, TrustedProxies.parse(settings.trustedProxies()),
                 new StreamTimeouts(settings.visitorIdleTimeout(), settings.maxRequestTime()),
-                settings.baseHostname(), signInUrl(settings), identityTokens(settings));
+                settings.baseHostname(), signInUrl(settings), identityTokens(settings), settings.sso().enabled());
     }
 
     /** @throws IllegalArgumentException if the identity key file can neither be read nor made */
@@ -100,6 +103,19 @@ public final class ProxyRuntime {
     /** The base host's sign-in page (PROTOCOL.md: a visitor of a private tunnel without credentials goes there). */
     private static String signInUrl(GatewaySettings settings) {
         return withoutTrailingSlash(settings.baseUrl().toString()) + SIGN_IN_PATH;
+    }
+
+    /**
+     * The runtime the deployment's listener published in {@code context}.
+     *
+     * @throws IllegalStateException before the listener published it
+     */
+    public static ProxyRuntime of(jakarta.servlet.ServletContext context) {
+        Object runtime = context.getAttribute(ATTRIBUTE);
+        if (runtime == null) {
+            throw new IllegalStateException("the proxy runtime is not published yet");
+        }
+        return (ProxyRuntime) runtime;
     }
 
     public TunnelConnectionFactory factory() {
@@ -154,5 +170,10 @@ public final class ProxyRuntime {
 
     public String baseHost() {
         return baseHost;
+    }
+
+    /** Whether authMode is sso, i.e. whether the base host's sign-in pages are on. */
+    public boolean ssoEnabled() {
+        return ssoEnabled;
     }
 }

@@ -50,7 +50,7 @@ public class RegistryTestServlet extends HttpServlet {
         try {
             result = call(method, readBody(request));
         } catch (KeyRegistryException e) {
-            respond(response, status(e.reason()), Json.createObjectBuilder()
+            respond(response, e.httpStatus(), Json.createObjectBuilder()
                     .add("reason", e.reason().name()).add("message", e.getMessage()).build());
             return;
         } catch (JsonException | ClassCastException | IllegalArgumentException | DateTimeException e) {
@@ -173,15 +173,6 @@ public class RegistryTestServlet extends HttpServlet {
         } else {
             json.add(name, value);
         }
-    }
-
-    private static int status(KeyRegistryException.Reason reason) {
-        return switch (reason) {
-            case INVALID_KEY, INVALID_NAME, INVALID_ACCOUNT -> 400;
-            case DUPLICATE_KEY -> 409;
-            case NO_SUCH_KEY, NO_SUCH_ACCOUNT -> 404;
-            case NOT_ALLOWED -> 403;
-        };
     }
 
     private static void respond(HttpServletResponse response, int status, JsonValue body) throws IOException {

@@ -21,15 +21,24 @@ import java.util.Objects;
  * @param privateTunnelGroups groups whose signed-in members may visit any private tunnel, besides its owner
  * @param identityKeyFile    the file holding the key that signs the identity JWT sent to services behind private
  *                           tunnels (created by the web tier when absent)
+ * @param sso                single sign-on: whether it is on (authMode sso), its groups, claim and intervals
  */
 public record GatewaySettings(URI baseUrl, List<String> trustedProxies, Duration visitorIdleTimeout,
-                              Duration maxRequestTime, List<String> privateTunnelGroups, String identityKeyFile)
-        implements Serializable {
+                              Duration maxRequestTime, List<String> privateTunnelGroups, String identityKeyFile,
+                              SsoSettings sso) implements Serializable {
+
+    /** Settings with single sign-on off. */
+    public GatewaySettings(URI baseUrl, List<String> trustedProxies, Duration visitorIdleTimeout,
+                           Duration maxRequestTime, List<String> privateTunnelGroups, String identityKeyFile) {
+        this(baseUrl, trustedProxies, visitorIdleTimeout, maxRequestTime, privateTunnelGroups, identityKeyFile,
+                SsoSettings.off());
+    }
 
     public GatewaySettings {
         privateTunnelGroups = List.copyOf(privateTunnelGroups);
         Objects.requireNonNull(identityKeyFile, "identityKeyFile");
         Objects.requireNonNull(baseUrl, "baseUrl");
+        Objects.requireNonNull(sso, "sso");
         trustedProxies = List.copyOf(trustedProxies);
         requireNotNegative(visitorIdleTimeout, "visitorIdleTimeout");
         requireNotNegative(maxRequestTime, "maxRequestTime");
