@@ -168,17 +168,7 @@ public final class TlsSocketChannel extends AsynchronousSocketChannel {
     @Override
     public <A> void read(ByteBuffer[] dsts, int offset, int length, long timeout, TimeUnit unit, A attachment,
                          CompletionHandler<Long, ? super A> handler) {
-        read(firstWithRoom(dsts, offset, length), timeout, unit, attachment, new CompletionHandler<Integer, A>() {
-            @Override
-            public void completed(Integer n, A att) {
-                handler.completed(n.longValue(), att);
-            }
-
-            @Override
-            public void failed(Throwable e, A att) {
-                handler.failed(e, att);
-            }
-        });
+        read(firstWithRoom(dsts, offset, length), timeout, unit, attachment, widening(handler));
     }
 
     @Override
@@ -191,17 +181,22 @@ public final class TlsSocketChannel extends AsynchronousSocketChannel {
     @Override
     public <A> void write(ByteBuffer[] srcs, int offset, int length, long timeout, TimeUnit unit, A attachment,
                           CompletionHandler<Long, ? super A> handler) {
-        write(firstWithRoom(srcs, offset, length), timeout, unit, attachment, new CompletionHandler<Integer, A>() {
+        write(firstWithRoom(srcs, offset, length), timeout, unit, attachment, widening(handler));
+    }
+
+    /** The scatter/gather forms move one buffer at a time and report its count as the {@code long} they promise. */
+    private static <A> CompletionHandler<Integer, A> widening(CompletionHandler<Long, ? super A> handler) {
+        return new CompletionHandler<>() {
             @Override
-            public void completed(Integer n, A att) {
-                handler.completed(n.longValue(), att);
+            public void completed(Integer n, A attachment) {
+                handler.completed(n.longValue(), attachment);
             }
 
             @Override
-            public void failed(Throwable e, A att) {
-                handler.failed(e, att);
+            public void failed(Throwable e, A attachment) {
+                handler.failed(e, attachment);
             }
-        });
+        };
     }
 
     private static ByteBuffer firstWithRoom(ByteBuffer[] buffers, int offset, int length) {
