@@ -151,18 +151,7 @@ class SshOverTlsTest {
             firstLine(ssh);
             TunnelStream stream = server.registry().find(TunnelKeys.key("bulk", clientId)).orElseThrow()
                     .openStream(TestSsh.TIMEOUT);
-            ByteBuffer buffer = ByteBuffer.allocate(32 * 1024);
-            long received = 0;
-            boolean intact = true;
-            for (int n; (n = StreamIo.read(stream, buffer.clear())) >= 0; ) {
-                for (int i = 0; i < n; i++) {
-                    intact &= buffer.get(i) == (byte) ((received + i) % 251);
-                }
-                received += n;
-            }
-            stream.close();
-            assertEquals(total, received);
-            assertTrue(intact, "bytes arrived altered or out of order");
+            assertSourcePattern(stream, total);
         }
         try (Backends.Backend echo = Backends.echo()) {
             Process ssh = ssh("-alpn ssh -servername gw.test", "-R", "/echo:127.0.0.1:" + echo.port(), "hello");
@@ -215,21 +204,26 @@ class SshOverTlsTest {
             firstLine(ssh);
             TunnelStream stream = server.registry().find(TunnelKeys.key("rekeyed", clientId)).orElseThrow()
                     .openStream(TestSsh.TIMEOUT);
-            ByteBuffer buffer = ByteBuffer.allocate(32 * 1024);
-            long received = 0;
-            boolean intact = true;
-            for (int n; (n = StreamIo.read(stream, buffer.clear())) >= 0; ) {
-                for (int i = 0; i < n; i++) {
-                    intact &= buffer.get(i) == (byte) ((received + i) % 251);
-                }
-                received += n;
-            }
-            stream.close();
-            assertEquals(total, received);
-            assertTrue(intact, "bytes arrived altered or out of order");
+            assertSourcePattern(stream, total);
             assertTrue(keyUpdates.get() >= 3, "only " + keyUpdates.get() + " key updates were sent");
             assertTrue(ssh.isAlive(), "the SSH session survived the key updates");
         }
+    }
+
+    /** Reads the stream to its end and checks it carried exactly {@code total} bytes of the source backend's pattern. */
+    private static void assertSourcePattern(TunnelStream stream, long total) throws Exception {
+        ByteBuffer buffer = ByteBuffer.allocate(32 * 1024);
+        long received = 0;
+        boolean intact = true;
+        for (int n; (n = StreamIo.read(stream, buffer.clear())) >= 0; ) {
+            for (int i = 0; i < n; i++) {
+                intact &= buffer.get(i) == (byte) ((received + i) % 251);
+            }
+            received += n;
+        }
+        stream.close();
+        assertEquals(total, received);
+        assertTrue(intact, "bytes arrived altered or out of order");
     }
 
     /** Plain TCP from OpenSSH in, TLS 1.3 with ALPN ssh out, KeyUpdates sent while bytes flow. */
