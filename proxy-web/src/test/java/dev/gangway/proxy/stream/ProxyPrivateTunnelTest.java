@@ -62,10 +62,7 @@ class ProxyPrivateTunnelTest {
     }
 
     private RawHttp.Response get(String host, String target, String... headers) throws Exception {
-        try (RawHttp visitor = proxy.raw()) {
-            visitor.send("GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\n" + String.join("", headers) + "\r\n");
-            return visitor.read(false);
-        }
+        return proxy.get(host, target, headers);
     }
 
     private JwtClaims verifiedIdentity(String token, String audience) throws Exception {

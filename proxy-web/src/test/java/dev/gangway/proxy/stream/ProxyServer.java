@@ -112,6 +112,14 @@ final class ProxyServer implements AutoCloseable {
         return new RawHttp(address());
     }
 
+    /** One GET with this Host and these extra header lines ("Name: value\r\n"), on a connection of its own. */
+    RawHttp.Response get(String host, String target, String... headers) throws Exception {
+        try (RawHttp visitor = raw()) {
+            visitor.send("GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\n" + String.join("", headers) + "\r\n");
+            return visitor.read(false);
+        }
+    }
+
     @Override
     public void close() {
         undertow.stop();

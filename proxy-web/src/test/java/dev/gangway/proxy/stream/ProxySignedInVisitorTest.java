@@ -62,10 +62,7 @@ class ProxySignedInVisitorTest {
     }
 
     private RawHttp.Response get(String host, String target, String... headers) throws Exception {
-        try (RawHttp visitor = proxy.raw()) {
-            visitor.send("GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\n" + String.join("", headers) + "\r\n");
-            return visitor.read(false);
-        }
+        return proxy.get(host, target, headers);
     }
 
     /** Signs {@code person} in as the sign-in page would; returns the session cookie's value. */
