@@ -94,7 +94,7 @@ class ProxyHttp2Test {
             // Upload: an HTTP/2 body of unknown length (no Content-Length, DATA frames until the stream ends).
             MessageDigest sent = Backend.sha256();
             HttpResponse<String> upload = proxy.client.send(HttpRequest.newBuilder(tunnelUrl("/count"))
-                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new PatternStream(size, sent))).build(),
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ProxyStreamingTest.PatternStream(size, sent))).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(HttpClient.Version.HTTP_2, upload.version());
             assertEquals(size + " " + HexFormat.of().formatHex(sent.digest()), upload.body());
@@ -183,38 +183,6 @@ class ProxyHttp2Test {
             reset.countDown();
 
             ProxyUpgradeTest.waitFor(() -> proxy.factory.opened.get(0).isClosed());
-        }
-    }
-
-    /** The generated pattern of {@link Backend}, as an input stream of {@code size} bytes, digested as it is read. */
-    private static final class PatternStream extends InputStream {
-        private final long size;
-        private final MessageDigest digest;
-        private long offset;
-
-        PatternStream(long size, MessageDigest digest) {
-            this.size = size;
-            this.digest = digest;
-        }
-
-        @Override
-        public int read() {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (offset == size) {
-                return -1;
-            }
-            int n = (int) Math.min(len, size - offset);
-            for (int i = 0; i < n; i++) {
-                b[off + i] = Backend.patternByte(offset + i);
-            }
-            digest.update(b, off, n);
-            offset += n;
-            return n;
         }
     }
 }
