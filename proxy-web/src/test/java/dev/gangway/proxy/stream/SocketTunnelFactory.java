@@ -25,7 +25,9 @@ import dev.gangway.connector.api.GatewaySettings;
 import dev.gangway.connector.api.IoCallback;
 import dev.gangway.connector.api.TunnelAccess;
 import dev.gangway.connector.api.TunnelConnection;
+import dev.gangway.connector.api.TunnelCluster;
 import dev.gangway.connector.api.TunnelConnectionFactory;
+import dev.gangway.connector.api.TunnelObserver;
 import dev.gangway.connector.api.TunnelException;
 import dev.gangway.connector.api.KeyAuthority;
 import dev.gangway.connector.api.KeyOwner;
@@ -282,5 +284,26 @@ final class SocketTunnelFactory implements TunnelConnectionFactory {
                 }
             }
         }
+    }
+
+    // Clusters and tunnel observers belong to the SSH side too: these tests have neither.
+    @Override
+    public void useTunnelCluster(TunnelCluster cluster) {
+        throw new UnsupportedOperationException("no cluster in the socket test factory");
+    }
+
+    @Override
+    public void clearTunnelCluster(TunnelCluster cluster) {
+        throw new UnsupportedOperationException("no cluster in the socket test factory");
+    }
+
+    @Override
+    public void observeTunnels(TunnelObserver observer) {
+        throw new UnsupportedOperationException("no SSH tunnels in the socket test factory");
+    }
+
+    @Override
+    public void stopObserving(TunnelObserver observer) {
+        throw new UnsupportedOperationException("no SSH tunnels in the socket test factory");
     }
 }

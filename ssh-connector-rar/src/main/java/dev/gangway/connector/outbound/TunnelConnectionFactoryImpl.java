@@ -3,7 +3,9 @@ package dev.gangway.connector.outbound;
 import dev.gangway.connector.api.GatewaySettings;
 import dev.gangway.connector.api.KeyAuthority;
 import dev.gangway.connector.api.TunnelConnection;
+import dev.gangway.connector.api.TunnelCluster;
 import dev.gangway.connector.api.TunnelConnectionFactory;
+import dev.gangway.connector.api.TunnelObserver;
 import dev.gangway.connector.api.TunnelException;
 import dev.gangway.connector.api.TunnelInfo;
 import dev.gangway.connector.tunnel.Tunnel;
@@ -101,6 +103,27 @@ public class TunnelConnectionFactoryImpl implements TunnelConnectionFactory, Ser
     @Override
     public List<TunnelInfo> tunnels() {
         return managedConnectionFactory.directory().all().stream().map(Tunnel::info).toList();
+    }
+
+    // Placeholders until the cluster and audit work lands (branches cluster-ra and sso-rest replace them).
+    @Override
+    public void useTunnelCluster(TunnelCluster cluster) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    @Override
+    public void clearTunnelCluster(TunnelCluster cluster) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    @Override
+    public void observeTunnels(TunnelObserver observer) {
+        throw new UnsupportedOperationException("not yet");
+    }
+
+    @Override
+    public void stopObserving(TunnelObserver observer) {
+        throw new UnsupportedOperationException("not yet");
     }
 
     private static String normalize(String key) {

@@ -57,4 +57,22 @@ public interface TunnelConnectionFactory {
 
     /** A snapshot of every live tunnel. */
     List<TunnelInfo> tunnels();
+
+    /**
+     * Makes the adapter file its tunnels in {@code cluster} and find other nodes' tunnels there, replacing any
+     * registered before. The web tier calls it when it is deployed on a clustered server. The adapter files the
+     * tunnels it already holds at once.
+     */
+    void useTunnelCluster(TunnelCluster cluster);
+
+    /**
+     * Unregisters {@code cluster} if it is the one registered (an older deployment's late clear must not remove a
+     * newer one's). From then on the adapter knows its own tunnels only.
+     */
+    void clearTunnelCluster(TunnelCluster cluster);
+
+    /** Tells {@code observer} of every tunnel of this node that opens or closes from now on. */
+    void observeTunnels(TunnelObserver observer);
+
+    void stopObserving(TunnelObserver observer);
 }
