@@ -1,0 +1,188 @@
+package dev.gangway.cluster;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+
+import org.infinispan.AdvancedCache;
+import org.infinispan.Cache;
+import org.infinispan.context.Flag;
+import org.infinispan.remoting.transport.Address;
+
+import dev.gangway.connector.api.ClusterTunnel;
+import dev.gangway.connector.api.ClusterViewListener;
+import dev.gangway.connector.api.TunnelCluster;
+
+/**
+ * The {@link TunnelCluster} over the replicated {@code gangway/tunnels} cache: key → the holder's entry as JSON
+ * ({@link ClusterTunnelCodec}).
+ *
+ * <p>Reads are local ({@code CACHE_MODE_LOCAL}): a replicated cache holds every entry on every node, and the SPI
+ * promises reads that never block. Writes are Infinispan's atomic conditional operations (put-if-absent, replace
+ * old by new, remove if unchanged), asynchronous; they compare the stored string, which is read locally first, so a
+ * take-over or a release never removes an entry that changed hands in between.
+ */
+public final class InfinispanTunnelCluster implements TunnelCluster {
+
+    private final Cache<String, String> cache;
+    private final AdvancedCache<String, String> local;
+    private final String localNode;
+    private final List<ClusterViewListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile Set<String> members;
+
+    public InfinispanTunnelCluster(Cache<String, String> cache) {
+        this.cache = cache;
+        this.local = cache.getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL);
+        this.localNode = String.valueOf(cache.getCacheManager().getAddress());
+        this.members = names(cache.getCacheManager().getMembers());
+    }
+
+    static Set<String> names(Collection<Address> addresses) {
+        return addresses.stream().map(String::valueOf).collect(Collectors.toUnmodifiableSet());
+    }
+
+    @Override
+    public String localNode() {
+        return localNode;
+    }
+
+    @Override
+    public boolean isMember(String node) {
+        return members.contains(node);
+    }
+
+    Set<String> members() {
+        return members;
+    }
+
+    @Override
+    public Optional<ClusterTunnel> find(String key) {
+        String json = local.get(key);
+        return json == null ? Optional.empty() : readable(key, json);
+    }
+
+    @Override
+    public Collection<ClusterTunnel> all() {
+        List<ClusterTunnel> tunnels = new ArrayList<>();
+        snapshot().forEach((key, json) -> readable(key, json).ifPresent(tunnels::add));
+        return tunnels;
+    }
+
+    @Override
+    public CompletionStage<Optional<ClusterTunnel>> claim(ClusterTunnel tunnel) {
+        return cache.putIfAbsentAsync(tunnel.key(), ClusterTunnelCodec.encode(tunnel))
+                .thenApply(previous -> previous == null
+                        ? Optional.empty()
+                        : Optional.of(holderOf(tunnel.key(), previous)));
+    }
+
+    @Override
+    public CompletionStage<Boolean> takeOver(ClusterTunnel holder, ClusterTunnel tunnel) {
+        String json = ClusterTunnelCodec.encode(tunnel);
+        String stored = local.get(tunnel.key());
+        if (stored == null) {
+            return cache.putIfAbsentAsync(tunnel.key(), json).thenApply(previous -> previous == null);
+        }
+        if (!holder.equals(decodeOrNull(stored))) {
+            return CompletableFuture.completedFuture(false);
+        }
+        return cache.replaceAsync(tunnel.key(), stored, json);
+    }
+
+    @Override
+    public void release(ClusterTunnel tunnel) {
+        String stored = local.get(tunnel.key());
+        if (stored != null && tunnel.equals(decodeOrNull(stored))) {
+            cache.removeAsync(tunnel.key(), stored).whenComplete((removed, failure) -> {
+                if (failure != null) {
+                    ClusterLogger.LOG.debugf(failure, "Release of %s failed; the view change of this node's "
+                            + "departure or the adapter's next re-assertion removes it", tunnel.key());
+                }
+            });
+        }
+    }
+
+    @Override
+    public void addViewListener(ClusterViewListener listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void removeViewListener(ClusterViewListener listener) {
+        listeners.remove(listener);
+    }
+
+    /**
+     * A new view: remembers its members and removes every entry whose node left it (conditional removes, run by
+     * every node: idempotent). Completes when the removes have.
+     */
+    CompletableFuture<Void> applyView(Set<String> newMembers, boolean merged) {
+        members = newMembers;
+        Map<String, String> departed = DepartedHolders.select(snapshot(), newMembers);
+        ClusterLogger.LOG.viewChanged(merged ? " (partitions merged)" : "", newMembers, departed.size());
+        CompletableFuture<?>[] removes = departed.entrySet().stream()
+                .map(entry -> cache.removeAsync(entry.getKey(), entry.getValue())
+                        .exceptionally(failure -> {
+                            ClusterLogger.LOG.departedRemoveFailed(entry.getKey(),
+                                    ClusterTunnelCodec.nodeOf(entry.getValue()).orElse("?"), failure);
+                            return false;
+                        }))
+                .toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(removes);
+    }
+
+    /** Tells the adapter (and any other listener) of a view change. Never throws. */
+    void notifyListeners(boolean merged) {
+        for (ClusterViewListener listener : listeners) {
+            try {
+                listener.viewChanged(merged);
+            } catch (RuntimeException e) {
+                ClusterLogger.LOG.listenerFailed(e);
+            }
+        }
+    }
+
+    AdvancedCache<String, String> cache() {
+        return cache.getAdvancedCache();
+    }
+
+    private Map<String, String> snapshot() {
+        Map<String, String> copy = new HashMap<>();
+        local.forEach(copy::put);
+        return copy;
+    }
+
+    private ClusterTunnel holderOf(String key, String json) {
+        try {
+            return ClusterTunnelCodec.decode(json);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("the key " + key + " is held by an entry this node cannot read: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static ClusterTunnel decodeOrNull(String json) {
+        try {
+            return ClusterTunnelCodec.decode(json);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static Optional<ClusterTunnel> readable(String key, String json) {
+        try {
+            return Optional.of(ClusterTunnelCodec.decode(json));
+        } catch (IllegalArgumentException e) {
+            ClusterLogger.LOG.unreadableEntry(key, e.getMessage());
+            return Optional.empty();
+        }
+    }
+}
