@@ -35,6 +35,12 @@ public final class ManagementApi {
      * @param params    alternating parameter names and values (booleans, numbers, strings or model nodes)
      */
     public static ModelNode execute(String operation, String[] address, Object... params) throws IOException {
+        return executeOn(ItServer.managementPort(), operation, address, params);
+    }
+
+    /** As {@link #execute}, on the server whose management HTTP port is {@code managementPort} (cluster ITs). */
+    public static ModelNode executeOn(int managementPort, String operation, String[] address, Object... params)
+            throws IOException {
         ModelNode op = new ModelNode();
         op.get("operation").set(operation);
         ModelNode addr = op.get("address").setEmptyList();
@@ -54,12 +60,18 @@ public final class ManagementApi {
                 p.set(String.valueOf(value));
             }
         }
-        return post(op);
+        return post(managementPort, op);
     }
 
     /** Runs an operation and returns its {@code result}, failing with the server's reason if it did not succeed. */
     public static ModelNode result(String operation, String[] address, Object... params) throws IOException {
-        ModelNode response = execute(operation, address, params);
+        return resultOn(ItServer.managementPort(), operation, address, params);
+    }
+
+    /** As {@link #result}, on the server whose management HTTP port is {@code managementPort} (cluster ITs). */
+    public static ModelNode resultOn(int managementPort, String operation, String[] address, Object... params)
+            throws IOException {
+        ModelNode response = executeOn(managementPort, operation, address, params);
         if (!"success".equals(response.get("outcome").asString())) {
             throw new AssertionError(operation + " on " + String.join("/", address) + " failed: "
                     + response.get("failure-description"));
@@ -67,8 +79,8 @@ public final class ManagementApi {
         return response.get("result");
     }
 
-    private static ModelNode post(ModelNode operation) throws IOException {
-        URI uri = URI.create("http://" + ItServer.HOST + ":" + ItServer.managementPort() + "/management");
+    private static ModelNode post(int managementPort, ModelNode operation) throws IOException {
+        URI uri = URI.create("http://" + ItServer.HOST + ":" + managementPort + "/management");
         HttpURLConnection conn = (HttpURLConnection) uri.toURL().openConnection();
         conn.setAuthenticator(new Authenticator() {
             @Override

@@ -7,13 +7,13 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** Removal of the temporary directories the test tools make (keys, browser profiles). */
-final class TempDirs {
+public final class TempDirs {
 
     private TempDirs() {
     }
 
     /** Deletes {@code root} and everything under it; nothing if it does not exist. */
-    static void deleteTree(Path root) throws IOException {
+    public static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }
