@@ -32,6 +32,9 @@ import dev.gangway.connector.api.TunnelCluster;
  */
 public final class InfinispanTunnelCluster implements TunnelCluster {
 
+    /** Replace, then put-if-absent, then replace: enough for the holder's release racing the take-over. */
+    private static final int TAKE_OVER_ATTEMPTS = 3;
+
     private final Cache<String, String> cache;
     private final AdvancedCache<String, String> local;
     private final String localNode;
@@ -39,8 +42,12 @@ public final class InfinispanTunnelCluster implements TunnelCluster {
     private volatile Set<String> members;
 
     public InfinispanTunnelCluster(Cache<String, String> cache) {
-        this.cache = cache;
-        this.local = cache.getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL);
+        // Every operation in the cache's storage format, without WildFly's transcoding: the cache a deployment gets
+        // wraps each value in a MarshalledValue on the way in, but entries that reach a node by state transfer or by
+        // a merge's conflict resolution were found stored as plain strings (measured: a ClassCastException reading
+        // them on a joining node). Strings need no wrapping, so storing them as they are keeps every path alike.
+        this.cache = cache.getAdvancedCache().withStorageMediaType();
+        this.local = this.cache.getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL);
         this.localNode = String.valueOf(cache.getCacheManager().getAddress());
         this.members = names(cache.getCacheManager().getMembers());
     }
@@ -86,15 +93,34 @@ public final class InfinispanTunnelCluster implements TunnelCluster {
 
     @Override
     public CompletionStage<Boolean> takeOver(ClusterTunnel holder, ClusterTunnel tunnel) {
-        String json = ClusterTunnelCodec.encode(tunnel);
         String stored = local.get(tunnel.key());
-        if (stored == null) {
-            return cache.putIfAbsentAsync(tunnel.key(), json).thenApply(previous -> previous == null);
-        }
-        if (!holder.equals(decodeOrNull(stored))) {
+        if (stored != null && !holder.equals(decodeOrNull(stored))) {
             return CompletableFuture.completedFuture(false);
         }
-        return cache.replaceAsync(tunnel.key(), stored, json);
+        return takeOver(holder, tunnel.key(), stored, ClusterTunnelCodec.encode(tunnel), TAKE_OVER_ATTEMPTS);
+    }
+
+    /**
+     * One conditional write: replace {@code expected} (the holder's stored entry) or, with {@code expected} null, put
+     * if absent. A take-over typically races the holder's own release (its node closed the dead connection and
+     * removes the entry while this node replaces it), and this node's local copy may lag the write that won; so a
+     * lost write is tried again in the other form while the key is still the holder's or nobody's.
+     */
+    private CompletionStage<Boolean> takeOver(ClusterTunnel holder, String key, String expected, String json,
+                                              int attempts) {
+        if (expected == null) {
+            return cache.putIfAbsentAsync(key, json).thenCompose(previous -> {
+                if (previous == null) {
+                    return CompletableFuture.completedFuture(true);
+                }
+                return attempts > 1 && holder.equals(decodeOrNull(previous))
+                        ? takeOver(holder, key, previous, json, attempts - 1)
+                        : CompletableFuture.completedFuture(false);
+            });
+        }
+        return cache.replaceAsync(key, expected, json).thenCompose(replaced -> replaced || attempts <= 1
+                ? CompletableFuture.completedFuture(replaced)
+                : takeOver(holder, key, null, json, attempts - 1));
     }
 
     @Override

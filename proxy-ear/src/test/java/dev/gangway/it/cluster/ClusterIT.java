@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -40,6 +41,7 @@ import dev.gangway.proxy.access.PreevyKey;
  * (graceful shutdown of the third node, then {@code kill -9} of node 1). Run by failsafe's cluster-it execution
  * (proxy-ear/pom.xml), apart from the single-node suite's server.
  */
+@Tag("cluster")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
 

@@ -179,14 +179,17 @@ final class ClusterNode {
     List<String> view() throws IOException {
         ModelNode view = ManagementApi.resultOn(managementPort(), "read-attribute",
                 new String[] {"subsystem", "jgroups", "channel", "ee"}, "name", "view");
-        // "[node1|3] (2) [node1, node2]"
+        // "[node1|3] (2) [node1(v=16.0.5), node2(v=16.0.5)]": Infinispan adds its version to each member's name. A
+        // merge view goes on with its subgroups ("MergeView::[node2|5] (2) [node2, node1], 2 subgroups: ..."), so the
+        // members are the first list after the member count.
         String text = view.asString();
-        int open = text.lastIndexOf('[');
-        int close = text.lastIndexOf(']');
+        int start = text.indexOf(") [") + 3;
+        String members = text.substring(start, text.indexOf(']', start));
         List<String> names = new ArrayList<>();
-        for (String member : text.substring(open + 1, close).split(",")) {
-            if (!member.isBlank()) {
-                names.add(member.trim());
+        for (String member : members.split(",")) {
+            String name = member.replaceAll("\\(.*\\)", "").trim();
+            if (!name.isEmpty()) {
+                names.add(name);
             }
         }
         return names;

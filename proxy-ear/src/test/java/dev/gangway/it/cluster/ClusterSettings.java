@@ -18,7 +18,8 @@ record ClusterSettings(Path serverDir, Path ear, Path workDir, String clusterNam
     static final int RELAY_PORT_DELTA = 10;
 
     static ClusterSettings fromSystemProperties() {
-        Path workDir = Path.of(System.getProperty("gangway.it.cluster.dir", "target/cluster-it"));
+        // Absolute: it becomes the nodes' gangway.shared.dir, and H2 refuses a relative database path.
+        Path workDir = Path.of(System.getProperty("gangway.it.cluster.dir", "target/cluster-it")).toAbsolutePath();
         String name = System.getProperty("gangway.it.cluster.name", "");
         if (name.isBlank()) {
             name = "gangway-it-" + ProcessHandle.current().pid() + "-" + System.currentTimeMillis();
@@ -26,8 +27,9 @@ record ClusterSettings(Path serverDir, Path ear, Path workDir, String clusterNam
         byte[] secret = new byte[24];
         new SecureRandom().nextBytes(secret);
         return new ClusterSettings(
-                Path.of(System.getProperty("gangway.it.cluster.server-dir", "../wildfly-config/target/server")),
-                Path.of(System.getProperty("gangway.it.ear", "target/proxy-ear.ear")),
+                Path.of(System.getProperty("gangway.it.cluster.server-dir", "../wildfly-config/target/server"))
+                        .toAbsolutePath(),
+                Path.of(System.getProperty("gangway.it.ear", "target/proxy-ear.ear")).toAbsolutePath(),
                 workDir,
                 name,
                 Base64.getEncoder().encodeToString(secret),
