@@ -125,19 +125,11 @@ class ClusterPeerTest {
         AtomicLong written = new AtomicLong();
         try (Backends.Backend source = Backends.source(total, written)) {
             String key = tunnel(a, "download", source.port());
-            TunnelStream stream = b.registry.find(key).orElseThrow().openStream(TestSsh.TIMEOUT);
-            ByteBuffer buffer = ByteBuffer.allocateDirect(32 * 1024);
-            long received = 0;
-            boolean intact = true;
-            for (int n; (n = StreamIo.read(stream, buffer.clear())) >= 0; ) {
-                for (int i = 0; i < n; i++) {
-                    intact &= buffer.get(i) == (byte) ((received + i) % 251);
-                }
-                received += n;
-            }
-            stream.close();
-            assertEquals(total, received);
-            assertTrue(intact, "bytes arrived in order, unchanged");
+            download(a.registry.find(key).orElseThrow(), total); // warms up both paths' code
+            long remote = download(b.registry.find(key).orElseThrow(), total);
+            long local = download(a.registry.find(key).orElseThrow(), total);
+            System.out.printf("through a tunnel, %d MiB download, MB/s: on the holding node %.0f, through another "
+                    + "node %.0f%n", total >> 20, total / 1e3 / local, total / 1e3 / remote);
         }
 
         CompletableFuture<Void> release = new CompletableFuture<>();
@@ -166,6 +158,8 @@ class ClusterPeerTest {
             });
             Thread.sleep(2000);
             // Held between the visitor and the sleeping service: socket buffers, one splice buffer, one SSH window.
+            System.out.printf("upload through another node to a service that reads nothing: %d KiB accepted%n",
+                    sent.get() >> 10);
             assertTrue(sent.get() < 24L << 20, "accepted " + sent.get() + " bytes the service had not taken");
             release.complete(null);
             uploading.get(60, TimeUnit.SECONDS);
@@ -188,6 +182,8 @@ class ClusterPeerTest {
             long first = written.get();
             Thread.sleep(1000);
             assertEquals(first, written.get(), "the service is stopped while nobody reads");
+            System.out.printf("slow reader through another node took 1 KiB: the service wrote %d KiB, then stopped%n",
+                    first >> 10);
             assertTrue(first < 24L << 20, "the service wrote " + first + " bytes for a reader that took 1 KiB");
             stream.close();
         }
@@ -376,6 +372,25 @@ class ClusterPeerTest {
             await(() -> peerThreads() == baseline, "gangway-peer threads back to " + baseline + ", are "
                     + peerThreads());
         }
+    }
+
+    /** Reads {@code total} bytes of the source pattern through a new stream of {@code tunnel}; the milliseconds. */
+    private static long download(Tunnel tunnel, long total) throws Exception {
+        long start = System.nanoTime();
+        TunnelStream stream = tunnel.openStream(TestSsh.TIMEOUT);
+        ByteBuffer buffer = ByteBuffer.allocateDirect(32 * 1024);
+        long received = 0;
+        boolean intact = true;
+        for (int n; (n = StreamIo.read(stream, buffer.clear())) >= 0; ) {
+            for (int i = 0; i < n; i++) {
+                intact &= buffer.get(i) == (byte) ((received + i) % 251);
+            }
+            received += n;
+        }
+        stream.close();
+        assertEquals(total, received);
+        assertTrue(intact, "bytes arrived in order, unchanged");
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     }
 
     private TestNode node(String name, InMemoryTunnelCluster partition, String secret) throws Exception {
