@@ -200,12 +200,13 @@ public class GangwayResourceAdapter implements ResourceAdapter {
             + "where other nodes open streams to this node's tunnels (opened only while the server runs clustered)")
     private String peerSocketBinding = "gangway-peer";
 
-    @ConfigProperty(description = "Cluster: host:port other nodes reach the node-to-node port at. Empty: the socket "
-            + "binding's address; must be set when that binds 0.0.0.0")
+    @ConfigProperty(description = "Cluster: host:port other nodes reach the node-to-node port at. Empty or \",\": the "
+            + "socket binding's address; must be set when that binds 0.0.0.0")
     private String peerAdvertiseAddress = "";
 
-    @ConfigProperty(description = "Cluster: the secret every node proves it knows on the node-to-node port (HMAC "
-            + "challenge-response both ways). The same on every node; the port does not open without it")
+    @ConfigProperty(confidential = true, description = "Cluster: the secret every node proves it knows on the "
+            + "node-to-node port (HMAC challenge-response both ways). The same on every node; empty or \",\": the port "
+            + "does not open")
     private String clusterSecret = "";
 
     @ConfigProperty(description = "Cluster: this node's name in the peer handshake and in log lines. Empty: "
@@ -383,9 +384,14 @@ public class GangwayResourceAdapter implements ResourceAdapter {
     PeerSettings peerSettings(java.net.InetSocketAddress bindAddress) {
         String node = clusterNodeName == null || clusterNodeName.isBlank()
                 ? System.getProperty("jboss.node.name", "") : clusterNodeName.trim();
-        return new PeerSettings(node.isEmpty() ? "gangway" : node, clusterSecret == null ? "" : clusterSecret,
-                bindAddress, peerAdvertiseAddress == null ? "" : peerAdvertiseAddress.trim(),
+        return new PeerSettings(node.isEmpty() ? "gangway" : node, unlessNone(clusterSecret), bindAddress,
+                unlessNone(peerAdvertiseAddress).trim(),
                 PeerSettings.DEFAULT_HANDSHAKE_TIMEOUT, PeerSettings.DEFAULT_OPEN_TIMEOUT);
+    }
+
+    /** WildFly refuses an empty property value, so the CLI writes "none" as a lone comma (as for trustedProxies). */
+    private static String unlessNone(String value) {
+        return value == null || value.isBlank() || value.trim().equals(",") ? "" : value;
     }
 
     /** For in-JVM tests, which have no WildFly service container. */

@@ -47,6 +47,14 @@ final class PeerLineReader {
             return;
         }
         buffer.compact();
+        try {
+            readMore(left, deadline, handler);
+        } catch (RuntimeException e) {
+            handler.failed(e); // the port is stopping
+        }
+    }
+
+    private void readMore(long left, long deadline, Handler handler) {
         channel.read(buffer, left, TimeUnit.NANOSECONDS, null, new CompletionHandler<Integer, Void>() {
             @Override
             public void completed(Integer n, Void ignored) {

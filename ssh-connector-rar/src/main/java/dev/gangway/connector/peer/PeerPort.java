@@ -12,6 +12,8 @@ import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.CompletionHandler;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -43,11 +45,19 @@ public final class PeerPort {
     private static final long STOP_WAIT_SECONDS = 5;
     private static final long ACCEPT_RETRY_MILLIS = 100;
     private static final int BACKLOG = 256;
+    private static final int PRUNE_EVERY = 64;
 
     private final PeerSettings settings;
     private final PeerService service;
     private final PeerHandshake handshake;
     private final WarningThrottle refusals = new WarningThrottle(1, TimeUnit.MINUTES);
+
+    /**
+     * Accepted connections, so that a stop can reset them: the other nodes' streams through this one must end as
+     * broken, not as a clean end of stream. Closed ones are dropped now and then, on accept.
+     */
+    private final Set<AsynchronousSocketChannel> accepted = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger acceptedSincePrune = new AtomicInteger();
 
     private AsynchronousChannelGroup group;
     private ExecutorService workers;
@@ -137,6 +147,10 @@ public final class PeerPort {
             @Override
             public void completed(AsynchronousSocketChannel peer, Void ignored) {
                 acceptNext(current, this, 0);
+                accepted.add(peer);
+                if (acceptedSincePrune.incrementAndGet() % PRUNE_EVERY == 0) {
+                    accepted.removeIf(channel -> !channel.isOpen());
+                }
                 try {
                     peer.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 } catch (IOException e) {
@@ -180,6 +194,8 @@ public final class PeerPort {
             PeerChannels.closeQuietly(listener);
             listener = null;
         }
+        accepted.forEach(PeerChannels::abort);
+        accepted.clear();
         if (workers != null) {
             workers.shutdownNow();
             await("the gangway-peer-worker threads", () -> workers.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS));

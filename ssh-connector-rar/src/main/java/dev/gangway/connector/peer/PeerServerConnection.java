@@ -61,7 +61,7 @@ final class PeerServerConnection {
                 serverNonce = PeerHandshake.nonce();
                 send(PeerHandshake.serverLine(serverNonce,
                         handshake.serverProof(clientNonce, serverNonce, settings.nodeName()), settings.nodeName()),
-                        PeerServerConnection.this::readOperation);
+                        PeerServerConnection.this::readOperation, () -> { });
             }
         });
     }
@@ -113,7 +113,7 @@ final class PeerServerConnection {
             return;
         }
         ByteBuffer early = lines.leftover();
-        send("OK", () -> new PeerSplice(channel, stream, tunnel.statistics(), buffers, early).start());
+        send("OK", () -> new PeerSplice(channel, stream, tunnel.statistics(), buffers, early).start(), stream::close);
     }
 
     private void onWorker(Runnable work) {
@@ -131,26 +131,37 @@ final class PeerServerConnection {
 
     /** The last line of a connection that carries no stream. */
     private void finish(String line) {
-        send(line, () -> PeerChannels.closeQuietly(channel));
+        send(line, () -> PeerChannels.closeQuietly(channel), () -> { });
     }
 
-    private void send(String line, Runnable then) {
+    /** {@code failed} undoes what was prepared for after the line (the other node went away meanwhile). */
+    private void send(String line, Runnable then, Runnable failed) {
         ByteBuffer out = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
-        channel.write(out, null, new CompletionHandler<Integer, Void>() {
+        CompletionHandler<Integer, Void> handler = new CompletionHandler<>() {
             @Override
             public void completed(Integer written, Void ignored) {
-                if (out.hasRemaining()) {
-                    channel.write(out, null, this);
-                } else {
+                if (!out.hasRemaining()) {
                     then.run();
+                    return;
+                }
+                try {
+                    channel.write(out, null, this);
+                } catch (RuntimeException e) {
+                    failed(e, null);
                 }
             }
 
             @Override
             public void failed(Throwable e, Void ignored) {
                 PeerChannels.closeQuietly(channel);
+                failed.run();
             }
-        });
+        };
+        try {
+            channel.write(out, null, handler);
+        } catch (RuntimeException e) {
+            handler.failed(e, null); // the port is stopping
+        }
     }
 
     private void refuse(String reason) {

@@ -18,8 +18,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Each direction has one pooled buffer and one operation outstanding at a time, the next read starting only once
  * the write of what was read completed: a slow reader at either end stops the other end at its window (TCP's, or the
  * SSH channel's), with one buffer held per direction. An end of stream is passed on as a half-close; both ends
- * closed once both directions ended. A failure on either side aborts: the SSH channel is closed and the socket reset,
- * so that the other node sees a broken stream, never a clean end. Counted as one visitor stream of the tunnel here
+ * closed once both directions ended. A failure on either side aborts: the SSH channel and the socket are closed.
+ *
+ * <p>Towards the other node the service's bytes travel in chunks ({@link PeerFraming}): a 4-byte length before the
+ * bytes of each read, and a zero length for the end of the service's output. A socket that ends without that marker
+ * is a stream that broke (the SSH channel died, this node stopped or crashed), and the other node reports it as a
+ * failure, never as a clean end: a close-delimited response must not look complete. (NIO2 sockets cannot reset a
+ * connection, SO_LINGER 0 being unsupported, so the end needs its own marker.) The other direction stays raw: the
+ * visitor's side of a request carries its own HTTP framing. Counted as one visitor stream of the tunnel here
  * (the visiting node counts it too, in its own statistics).
  */
 final class PeerSplice {
@@ -163,26 +169,41 @@ final class PeerSplice {
             this.buffer = buffer;
         }
 
+        private boolean ending;
+
         void read() {
-            buffer.clear();
+            buffer.clear().position(PeerFraming.HEADER_BYTES);
             stream.read(buffer, this);
         }
 
         @Override
         public void completed(Integer n) {
-            if (n < 0) {
-                buffers.release(buffer);
-                try {
-                    socket.shutdownOutput();
-                } catch (IOException e) {
-                    end(true, "half-closing the socket: " + e);
-                    return;
-                }
-                serviceOutputEnded();
+            if (n == 0) {
+                read(); // a zero length would read as the end marker
                 return;
             }
-            buffer.flip();
+            if (n < 0) {
+                ending = true;
+                buffer.clear();
+                PeerFraming.header(buffer, 0);
+                buffer.flip();
+            } else {
+                PeerFraming.header(buffer, n);
+                buffer.flip();
+            }
             write();
+        }
+
+        /** The end marker is out: the service's output ended, cleanly. */
+        private void ended() {
+            buffers.release(buffer);
+            try {
+                socket.shutdownOutput();
+            } catch (IOException e) {
+                end(true, "half-closing the socket: " + e);
+                return;
+            }
+            serviceOutputEnded();
         }
 
         private void write() {
@@ -197,6 +218,8 @@ final class PeerSplice {
         public void completed(Integer written, Void ignored) {
             if (buffer.hasRemaining()) {
                 write();
+            } else if (ending) {
+                ended();
             } else {
                 read();
             }

@@ -4,6 +4,7 @@ import dev.gangway.connector.api.IoCallback;
 import dev.gangway.connector.stats.TunnelStatistics;
 import dev.gangway.connector.tunnel.TunnelStream;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousSocketChannel;
@@ -21,18 +22,26 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * reader leaves bytes in the kernel and TCP stops the other node, which stops reading the SSH channel, which stops
  * the client at its window.
  *
- * <p>The end of the holder's output is a FIN ({@code read} completes -1); a stream that broke there is a reset
- * ({@code read} fails), so a broken stream never looks complete.
+ * <p>The holder's bytes come in chunks ({@link PeerFraming}), decoded through one bounded buffer: the end of the
+ * service's output is the zero-length chunk ({@code read} completes -1); a socket that ends without it is a stream
+ * that broke at the holder ({@code read} fails), so a broken stream never looks complete.
  */
 final class RemoteTunnelStream implements TunnelStream {
 
+    /** The holder writes chunks of up to one splice buffer: one chunk fits, header included. */
+    private static final int IN_BUFFER_BYTES = PeerPort.SPLICE_BUFFER_BYTES;
+
     private final AsynchronousSocketChannel channel;
-    private final ByteBuffer early;
+    /** What was read from the socket and not handed out yet, in read mode; framed as {@link PeerFraming} says. */
+    private final ByteBuffer in = ByteBuffer.allocate(IN_BUFFER_BYTES);
+    /** Bytes of the current chunk not handed out yet; 0 when a header comes next. */
+    private int chunkLeft;
     private final TunnelStatistics statistics;
     private final String description;
     private final AtomicBoolean reading = new AtomicBoolean();
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean halfClosed = new AtomicBoolean();
     private final List<Runnable> closeListeners = new CopyOnWriteArrayList<>();
     private volatile boolean endOfInput;
     private volatile boolean outputShut;
@@ -43,7 +52,7 @@ final class RemoteTunnelStream implements TunnelStream {
     RemoteTunnelStream(AsynchronousSocketChannel channel, ByteBuffer early, TunnelStatistics statistics,
                        String description) {
         this.channel = channel;
-        this.early = early;
+        in.put(early).flip();
         this.statistics = statistics;
         this.description = description;
     }
@@ -59,42 +68,71 @@ final class RemoteTunnelStream implements TunnelStream {
             callback.failed(new IllegalStateException("a read is already outstanding on this tunnel stream"));
             return;
         }
-        if (early.hasRemaining()) {
-            int n = Math.min(early.remaining(), dst.remaining());
-            dst.put(early.slice(early.position(), n));
-            early.position(early.position() + n);
-            received(n, callback);
+        decode(dst, callback);
+    }
+
+    /** Hands out what the buffer holds of the current chunk, reading the socket only when it holds nothing usable. */
+    private void decode(ByteBuffer dst, IoCallback<Integer> callback) {
+        if (endOfInput) {
+            done(callback, -1);
             return;
         }
+        if (chunkLeft == 0 && in.remaining() >= PeerFraming.HEADER_BYTES) {
+            chunkLeft = in.getInt();
+            if (chunkLeft == 0) {
+                endOfInput = true;
+                done(callback, -1);
+                return;
+            }
+            if (chunkLeft < 0) {
+                fail(callback, new IOException("the node holding the tunnel sent a bad chunk length"));
+                return;
+            }
+        }
+        if (chunkLeft > 0 && in.hasRemaining()) {
+            int n = Math.min(chunkLeft, Math.min(in.remaining(), dst.remaining()));
+            dst.put(in.slice(in.position(), n));
+            in.position(in.position() + n);
+            chunkLeft -= n;
+            statistics.receivedFromService(n);
+            done(callback, n);
+            return;
+        }
+        in.compact();
         try {
-            channel.read(dst, null, new CompletionHandler<Integer, Void>() {
+            channel.read(in, null, new CompletionHandler<Integer, Void>() {
                 @Override
                 public void completed(Integer n, Void ignored) {
+                    in.flip();
                     if (n < 0) {
-                        endOfInput = true;
+                        fail(callback, new EOFException("the stream broke at the node holding the tunnel before the "
+                                + "service ended its output"));
+                    } else {
+                        decode(dst, callback);
                     }
-                    received(n, callback);
                 }
 
                 @Override
                 public void failed(Throwable e, Void ignored) {
-                    reading.set(false);
-                    callback.failed(e);
+                    in.flip();
+                    fail(callback, e);
                 }
             });
         } catch (RuntimeException e) {
-            reading.set(false);
-            callback.failed(e);
+            in.flip();
+            fail(callback, e);
         }
     }
 
-    private void received(int n, IoCallback<Integer> callback) {
-        if (n > 0) {
-            statistics.receivedFromService(n);
-        }
+    private void done(IoCallback<Integer> callback, int n) {
         // Cleared before the callback, which may start the next read.
         reading.set(false);
         callback.completed(n);
+    }
+
+    private void fail(IoCallback<Integer> callback, Throwable e) {
+        reading.set(false);
+        callback.failed(e);
     }
 
     @Override
@@ -159,8 +197,6 @@ final class RemoteTunnelStream implements TunnelStream {
             halfClose();
         }
     }
-
-    private final AtomicBoolean halfClosed = new AtomicBoolean();
 
     private void halfClose() {
         if (halfClosed.compareAndSet(false, true)) {

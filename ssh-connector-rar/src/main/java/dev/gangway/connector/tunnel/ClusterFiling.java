@@ -133,7 +133,7 @@ final class ClusterFiling {
             if (failure != null) {
                 LOG.clusterWriteFailed(mine.key(), "filed again", String.valueOf(rootMessage(failure)), failure);
             } else if (holding.isEmpty()) {
-                held.filedAs(mine);
+                filedAgain(link, held, mine);
             } else {
                 refileAgainst(link, held, mine, holding.get(), lost);
             }
@@ -169,9 +169,20 @@ final class ClusterFiling {
                     if (failure != null) {
                         LOG.clusterWriteFailed(mine.key(), "filed again", String.valueOf(rootMessage(failure)), failure);
                     } else if (won) {
-                        held.filedAs(mine);
+                        filedAgain(link, held, mine);
                     }
                 });
+    }
+
+    /**
+     * Re-filing runs beside the claim queue (a view change starts it), so the connection may have let the tunnel go
+     * meanwhile: its release then saw no entry to remove, and the entry just filed must go now.
+     */
+    private void filedAgain(ClusterLink link, RegisteredTunnel held, ClusterTunnel mine) {
+        held.filedAs(mine);
+        if (registry.findLocal(mine.key()).orElse(null) != held) {
+            link.directory().release(mine);
+        }
     }
 
     /** The holder's answer, bounded: its own probe takes up to the take-over timeout, plus the network. */

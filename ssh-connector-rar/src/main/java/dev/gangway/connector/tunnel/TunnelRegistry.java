@@ -67,8 +67,7 @@ public final class TunnelRegistry implements TunnelDirectory {
     private final ClusterFiling filing;
     /** The cluster while one is registered, else {@code null}: a single node. */
     private volatile ClusterLink cluster;
-    /** Other nodes' tunnels handed out by {@link #find}, kept while their entry stays the same (their counters live on). */
-    private final ConcurrentMap<String, RemoteRef> remotes = new ConcurrentHashMap<>();
+    private final RemoteTunnels remotes = new RemoteTunnels();
 
     /**
      * @param baseUrl         the public base URL tunnel URLs are derived from
@@ -224,13 +223,7 @@ public final class TunnelRegistry implements TunnelDirectory {
         if (local.isPresent() || link == null || key == null) {
             return local;
         }
-        String lower = key.toLowerCase(Locale.ROOT);
-        Optional<ClusterTunnel> entry = link.directory().find(lower).filter(e -> isRemote(link, e));
-        if (entry.isEmpty()) {
-            remotes.remove(lower);
-            return Optional.empty();
-        }
-        return Optional.of(remoteTunnel(link, entry.get()));
+        return remotes.find(link, key.toLowerCase(Locale.ROOT));
     }
 
     /** This node's tunnels and, in a cluster, every other node's in the view. */
@@ -241,29 +234,13 @@ public final class TunnelRegistry implements TunnelDirectory {
             return List.copyOf(byKey.values());
         }
         List<Tunnel> all = new ArrayList<>(byKey.values());
-        Set<String> seen = new java.util.HashSet<>();
-        for (ClusterTunnel entry : link.directory().all()) {
-            if (isRemote(link, entry) && !byKey.containsKey(entry.key())) {
-                seen.add(entry.key());
-                all.add(remoteTunnel(link, entry));
-            }
-        }
-        remotes.keySet().retainAll(seen);
+        all.addAll(remotes.all(link, byKey::containsKey));
         return all;
     }
 
     /** This node's own tunnels only. */
     public Collection<RegisteredTunnel> allLocal() {
         return List.copyOf(byKey.values());
-    }
-
-    private static boolean isRemote(ClusterLink link, ClusterTunnel entry) {
-        return !entry.node().equals(link.localNode()) && link.directory().isMember(entry.node());
-    }
-
-    private Tunnel remoteTunnel(ClusterLink link, ClusterTunnel entry) {
-        return remotes.compute(entry.key(), (key, old) -> old != null && old.link() == link && old.entry().equals(entry)
-                ? old : new RemoteRef(link, entry, link.peers().remote(entry))).tunnel();
     }
 
     /**
@@ -532,9 +509,6 @@ public final class TunnelRegistry implements TunnelDirectory {
         }
     }
 
-    /** Another node's tunnel as handed out, with the link and entry it was made for. */
-    private record RemoteRef(ClusterLink link, ClusterTunnel entry, Tunnel tunnel) {
-    }
 
     /**
      * A claim step must decide its claim whatever happens: an undecided claim would hold up every later claim of the
