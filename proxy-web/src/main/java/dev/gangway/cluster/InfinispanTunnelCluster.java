@@ -42,10 +42,11 @@ public final class InfinispanTunnelCluster implements TunnelCluster {
     private volatile Set<String> members;
 
     public InfinispanTunnelCluster(Cache<String, String> cache) {
-        // Every operation in the cache's storage format, without WildFly's transcoding: the cache a deployment gets
-        // wraps each value in a MarshalledValue on the way in, but entries that reach a node by state transfer or by
-        // a merge's conflict resolution were found stored as plain strings (measured: a ClassCastException reading
-        // them on a joining node). Strings need no wrapping, so storing them as they are keeps every path alike.
+        // Every operation in the cache's storage format, without WildFly's transcoding. The cache a deployment gets
+        // wraps each value in a MarshalledValue, yet iterating it met plain strings in storage and failed with a
+        // ClassCastException inside the transcoder (measured on a node that had joined by state transfer, and on
+        // the others once the cluster had split and merged). Strings need no wrapping; stored as they are, every
+        // path (local writes, replication, state transfer, conflict resolution) keeps them alike.
         this.cache = cache.getAdvancedCache().withStorageMediaType();
         this.local = this.cache.getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL);
         this.localNode = String.valueOf(cache.getCacheManager().getAddress());

@@ -24,8 +24,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import dev.gangway.it.support.Backend;
 import dev.gangway.it.support.CurlRun;
+import dev.gangway.it.support.ManagementApi;
 import dev.gangway.it.support.OpenSshTunnel;
 import dev.gangway.it.support.Poll;
+import dev.gangway.it.support.ServerGauges;
 import dev.gangway.it.support.Signals;
 import dev.gangway.it.support.SshKeyPair;
 import dev.gangway.it.support.SshRun;
@@ -104,6 +106,10 @@ class ClusterIT {
                     ws.sendBinary(bytes, true);
                     assertTrue(java.util.Arrays.equals(bytes, ws.awaitBinary(SSH_TIMEOUT)), "binary via " + node);
                 }
+            }
+            // The closed WebSockets leave no stream behind, on the holder nor on the node that forwarded one.
+            for (ClusterNode node : List.of(node1, node2)) {
+                awaitGauges(node, "ActiveStreams", 0, "InUseCount", 0);
             }
         }
     }
@@ -284,6 +290,32 @@ class ClusterIT {
             cluster.awaitView(Duration.ofSeconds(30), node2);
             assertEquals(200, cluster.get(node2, client.tunnelKey(), "/after-kill").statusCode());
         }
+        // Every client gone: the survivor holds no connection, tunnel, stream or pooled connection in use, and its
+        // directory has forgotten the killed node's tunnels (Tunnels counts every node's).
+        awaitGauges(node2, "SshConnections", 0, "Tunnels", 0, "ActiveStreams", 0, "InUseCount", 0);
+    }
+
+    /**
+     * Waits until each named gauge of {@code node} reads its value: Gangway's {@code statistics=extended} and the
+     * pool's {@code InUseCount}, as in {@link ServerGauges}.
+     */
+    private static void awaitGauges(ClusterNode node, Object... namesAndValues) throws Exception {
+        Poll.until(Duration.ofSeconds(30), Duration.ofMillis(250), node + " gauges " + List.of(namesAndValues),
+                () -> {
+                    ModelNode extended = ManagementApi.resultOn(node.managementPort(), "read-resource",
+                            ServerGauges.EXTENDED, "include-runtime", true);
+                    ModelNode pool = ManagementApi.resultOn(node.managementPort(), "read-resource",
+                            ServerGauges.POOL, "include-runtime", true);
+                    StringBuilder mismatches = new StringBuilder();
+                    for (int i = 0; i < namesAndValues.length; i += 2) {
+                        String name = (String) namesAndValues[i];
+                        int value = (pool.has(name) ? pool : extended).get(name).asInt();
+                        if (value != (Integer) namesAndValues[i + 1]) {
+                            mismatches.append(name).append('=').append(value).append(' ');
+                        }
+                    }
+                    return mismatches.toString();
+                }, String::isEmpty);
     }
 
     private static OpenSshTunnel open(ClusterNode node, String name, int backendPort) throws Exception {
