@@ -351,6 +351,29 @@ class ClusterPeerTest {
     }
 
     @Test
+    void disconnectOwnerReachesTheNodesHoldingTheirTunnels() throws Exception {
+        TestKeyAuthority authority = new TestKeyAuthority();
+        authority.register(OpenSsh.fingerprint(identity), new dev.gangway.connector.api.KeyOwner("sub-alice", "alice",
+                null, List.of()));
+        KeyAuthorityRegistration registration = new KeyAuthorityRegistration();
+        registration.use(authority);
+        TestNode a = node("node-a", cluster, SECRET, AuthMode.SSO,
+                new KeyAuthorityGate(registration, Duration.ofSeconds(5)));
+        TestNode b = node("node-b", cluster, SECRET);
+        try (Backends.Backend echo = Backends.echo()) {
+            Process held = openSsh.ssh(a.server.port(), identity, "-R", "/app:127.0.0.1:" + echo.port(), "hello");
+            OpenSsh.firstLine(held);
+            assertEquals("sub-alice", cluster.entries().get(TunnelKeys.key("app", clientId)).info().owner().subject());
+
+            assertEquals(0, b.member.disconnectOwnerEverywhere("sub-bob", "not hers"));
+            assertTrue(held.isAlive());
+            assertEquals(1, b.member.disconnectOwnerEverywhere("sub-alice", "left the company"));
+            assertTrue(held.waitFor(10, TimeUnit.SECONDS));
+            await(() -> cluster.entries().isEmpty(), "her tunnel left the directory");
+        }
+    }
+
+    @Test
     void aGracefulStopReleasesTheEntriesFirstAndEndsEveryThread() throws Exception {
         long baseline = peerThreads();
         TestNode a = node("node-a", cluster, SECRET);
@@ -397,9 +420,15 @@ class ClusterPeerTest {
     }
 
     private TestNode node(String name, InMemoryTunnelCluster partition, String secret) throws Exception {
-        SshSettings settings = TestSsh.settings(dir.resolve(name), AuthMode.OPEN, null);
+        return node(name, partition, secret, AuthMode.OPEN,
+                new KeyAuthorityGate(new KeyAuthorityRegistration(), KeyAuthorityGate.DEFAULT_TIMEOUT));
+    }
+
+    private TestNode node(String name, InMemoryTunnelCluster partition, String secret, AuthMode mode,
+                          KeyAuthorityGate gate) throws Exception {
+        SshSettings settings = TestSsh.settings(dir.resolve(name), mode, null);
         TunnelRegistry registry = new TunnelRegistry(settings.baseUrl(), settings.takeoverCheckTimeout());
-        SshTunnelServer server = new SshTunnelServer(settings, registry);
+        SshTunnelServer server = new SshTunnelServer(settings, registry, gate);
         server.start();
         ClusterNode member = ClusterNode.start(registry, new SessionRevocations() {
             @Override
