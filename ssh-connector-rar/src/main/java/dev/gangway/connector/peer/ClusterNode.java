@@ -62,8 +62,14 @@ public final class ClusterNode implements ClusterPeers, PeerService, ClusterView
         }
         ClusterNode member = new ClusterNode(registry, sessions, directory, effective, timeout);
         member.port.start();
-        registry.useCluster(new ClusterLink(directory, member.port.advertisedAddress(), member));
-        directory.addViewListener(member);
+        try {
+            registry.useCluster(new ClusterLink(directory, member.port.advertisedAddress(), member));
+            directory.addViewListener(member);
+        } catch (RuntimeException e) {
+            registry.clearCluster(directory);
+            member.port.stop();
+            throw e;
+        }
         PeerLogger.LOG.clusterRegistered(node);
         return member;
     }

@@ -28,8 +28,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class RemoteTunnelStream implements TunnelStream {
 
-    /** The holder writes chunks of up to one splice buffer: one chunk fits, header included. */
-    private static final int IN_BUFFER_BYTES = PeerPort.SPLICE_BUFFER_BYTES;
+    /**
+     * Chunks are handed out in pieces as they arrive, so this need not hold a whole one: it bounds what one remote
+     * stream keeps between the socket and its reader (a pool may hold a thousand such streams per tunnel).
+     */
+    private static final int IN_BUFFER_BYTES = 16 * 1024;
 
     private final AsynchronousSocketChannel channel;
     /** What was read from the socket and not handed out yet, in read mode; framed as {@link PeerFraming} says. */

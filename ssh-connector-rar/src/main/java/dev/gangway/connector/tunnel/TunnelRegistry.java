@@ -294,8 +294,9 @@ public final class TunnelRegistry implements TunnelDirectory {
         }
         int stale = 0;
         for (ClusterTunnel entry : link.directory().all()) {
-            // A held tunnel filed differently is filed again below, which replaces that entry by take-over.
-            if (entry.node().equals(link.localNode()) && !byKey.containsKey(entry.key())) {
+            // A held tunnel filed differently is filed again below, which replaces that entry by take-over. A key
+            // with a claim in progress may be filed already and installed in a moment: not stale.
+            if (entry.node().equals(link.localNode()) && !heldOrClaimed(entry.key())) {
                 link.directory().release(entry);
                 stale++;
             }
@@ -304,6 +305,12 @@ public final class TunnelRegistry implements TunnelDirectory {
             LOG.staleEntriesReleased(stale);
         }
         refileAll(link);
+    }
+
+    private boolean heldOrClaimed(String key) {
+        synchronized (lock) {
+            return byKey.containsKey(key) || claims.containsKey(key);
+        }
     }
 
     private void refileAll(ClusterLink link) {
