@@ -53,6 +53,8 @@ prepare() {
     fi
     for n in "${nodes[@]}"; do
         local base="$cluster/node$n"
+        # A running node keeps its deployment (a new EAR in its scanner directory would redeploy it).
+        is_running "$n" && continue
         if [[ ! -d "$base/configuration" ]]; then
             mkdir -p "$base"
             cp -r "$server/standalone/configuration" "$base/"
@@ -148,10 +150,13 @@ case "${1:-}" in
     start)
         prepare
         # Node 1 first: it creates the shared host key, identity key and database; node 2 then reads them.
-        start_node 1
-        await_deployed 1
-        start_node 2
-        await_deployed 2
+        # (start also brings back a node that was stopped or killed while the other one runs.)
+        for n in "${nodes[@]}"; do
+            if ! is_running "$n"; then
+                start_node "$n"
+                await_deployed "$n"
+            fi
+        done
         echo "Cluster $name up. Try: ssh -R /web:localhost:3000 -p 2222 localhost hello, then the tunnel URL on port 8180."
         ;;
     stop)
