@@ -3,7 +3,10 @@ package dev.gangway.connector.ssh;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
-/** Peer addresses as audit lines show them: {@code host:port}, IPv6 in brackets, no host name lookup. */
+/**
+ * SSH clients' addresses as the audit log shows them (SSH logins, tunnels): {@code host:port}, IPv6 in brackets, no
+ * host name lookup.
+ */
 final class SocketAddresses {
 
     private SocketAddresses() {
