@@ -12,8 +12,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * registered by the WAR stays registered across a restart of the adapter; each start's registry gets it as a
  * {@link TunnelListener}.
  *
- * <p>Runs on the thread that changed the registry, often an SSH I/O thread, and so adds no work of its own; observers
- * promise not to block. One that throws is logged and the others are still told.
+ * <p>Runs on the thread that changed the registry, often an SSH I/O thread, which is why observers promise not to
+ * block. One that throws is logged and the others are still told. Only this node's own tunnels are reported.
  */
 public final class TunnelObservers implements TunnelListener {
 
