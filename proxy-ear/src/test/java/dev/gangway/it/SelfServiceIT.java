@@ -97,7 +97,8 @@ class SelfServiceIT {
                                 + "done(a ? a.href : ''); });").asString(), text -> !text.isEmpty());
                 assertEquals(hello.get("tunnels", "/web").asString(), url);
 
-                eval(browser, "document.querySelector('#keys tr[data-fingerprint] button.remove').click(); done(true);");
+                eval(browser, "document.querySelector('#keys tr[data-fingerprint] button.remove').click();"
+                        + "done(true);");
                 ssh.awaitExit(REVOCATION_LIMIT);
                 assertNotEquals(200, Visitor.get(ItServer.tunnelHost(tunnelKey), "/").statusCode(),
                         "the tunnel is gone with its key");
@@ -164,7 +165,8 @@ class SelfServiceIT {
             assertAuditLine(lines, "event=ssh-login-allowed owner=alice ", "key=" + fingerprint);
             assertAuditLine(lines, "event=ssh-login-refused key=" + stranger.sshKeygenFingerprint(), "key not registered");
             assertAuditLine(lines, "event=key-removed actor=ada ", "key=" + fingerprint);
-            assertAuditLine(lines, "event=tunnel-opened owner=alice ", "key=" + fingerprint, "tunnel=app-" + key.clientId());
+            assertAuditLine(lines, "event=tunnel-opened owner=alice ", "key=" + fingerprint,
+                    "tunnel=app-" + key.clientId());
             assertAuditLine(lines, "event=tunnel-closed owner=alice ", "tunnel=app-" + key.clientId(),
                     "reason=\"key revoked by an administrator\"");
             String serverLog = Files.readString(ItServer.serverDir().resolve("standalone/log/server.log"));

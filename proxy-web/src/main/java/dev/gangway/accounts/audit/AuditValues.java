@@ -12,7 +12,7 @@ final class AuditValues {
     private AuditValues() {
     }
 
-    /** An unquoted {@code key=value} value: whitespace, control characters and quotes become {@code _}; none is {@code -}. */
+    /** An unquoted {@code key=value} value: whitespace, controls and quotes become {@code _}; none is {@code -}. */
     static String token(String value) {
         if (value == null || value.isEmpty()) {
             return NONE;

@@ -23,7 +23,8 @@ final class AccountPage {
             + "input[type=text]{width:16rem}button{cursor:pointer;padding:.3rem .8rem}"
             + "form{display:grid;gap:.5rem;background:#fff;border:1px solid #dde3ea;border-radius:8px;padding:1rem}"
             + "form.inline{display:flex;gap:.4rem;align-items:center;background:none;border:0;padding:0}"
-            + "form.inline input{flex:1;min-width:6rem;width:auto}td.actions{white-space:nowrap}td.actions button+button{margin-left:.4rem}"
+            + "form.inline input{flex:1;min-width:6rem;width:auto}"
+            + "td.actions{white-space:nowrap}td.actions button+button{margin-left:.4rem}"
             + "td.fingerprint{font-family:ui-monospace,monospace;font-size:.8rem;word-break:break-all}";
 
     private AccountPage() {

@@ -18,7 +18,7 @@ import dev.gangway.connector.api.KeyOwner;
 import dev.gangway.connector.api.TunnelAccess;
 import dev.gangway.connector.api.TunnelInfo;
 
-/** The audit lines of tunnels opened and closed, as the audit category receives them (here through java.util.logging). */
+/** The audit lines of tunnels opened and closed, as the audit category receives them (here via java.util.logging). */
 class TunnelAuditTest {
 
     private static final KeyOwner ALICE = new KeyOwner("sub-a1", "alice", "alice@example.com", List.of("devs"));

@@ -34,7 +34,7 @@ public interface TunnelOwner {
 
     boolean isOpen();
 
-    /** The SSH client's address as this server saw it connect, {@code host:port}: who opened the tunnels, for the audit log. */
+    /** The SSH client's address as this server saw it connect, {@code host:port}: for the audit log. */
     String remoteAddress();
 
     /**

@@ -21,7 +21,8 @@ class TunnelObserversTest {
     private static final String CLIENT = "whrjjrqx";
     private static final String KEY = "web-" + CLIENT;
 
-    private final TunnelRegistry registry = new TunnelRegistry(URI.create("http://localhost:8080"), Duration.ofSeconds(5));
+    private final TunnelRegistry registry =
+            new TunnelRegistry(URI.create("http://localhost:8080"), Duration.ofSeconds(5));
     private final TunnelObservers observers = new TunnelObservers();
     private final Recorder recorder = new Recorder();
 
