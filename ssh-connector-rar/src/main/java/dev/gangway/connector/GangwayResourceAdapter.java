@@ -15,6 +15,7 @@ import dev.gangway.connector.tls.TlsSettings;
 import dev.gangway.connector.tls.TlsSources;
 import dev.gangway.connector.tls.WildFlyTlsSources;
 import dev.gangway.connector.tunnel.TunnelDirectory;
+import dev.gangway.connector.tunnel.TunnelObservers;
 import dev.gangway.connector.tunnel.TunnelRegistry;
 import jakarta.resource.ResourceException;
 import jakarta.resource.NotSupportedException;
@@ -124,6 +125,9 @@ public class GangwayResourceAdapter implements ResourceAdapter {
     /** Kept across starts: the web tier registers its authority once per deployment of the WAR. */
     private final KeyAuthorityRegistration keyAuthorities = new KeyAuthorityRegistration();
 
+    /** Kept across starts, like the key authority: the web tier registers its audit observer once per deployment. */
+    private final TunnelObservers tunnelObservers = new TunnelObservers();
+
     @ConfigProperty(defaultValue = "true", description = "Open the public TLS port: HTTPS for visitors and SSH over TLS "
             + "for tunnel clients on one port, split by the TLS handshake (ALPN ssh or an SSH host name: SSH)")
     private Boolean tlsEnabled = true;
@@ -208,6 +212,7 @@ public class GangwayResourceAdapter implements ResourceAdapter {
         GatewaySettings gateway = gatewaySettings(settings);
         TlsSettings tls = Boolean.TRUE.equals(tlsEnabled) ? tlsSettings() : null;
         TunnelRegistry registry = new TunnelRegistry(settings.baseUrl(), settings.takeoverCheckTimeout());
+        registry.addListener(tunnelObservers);
         KeyAuthorityGate gate;
         try {
             gate = new KeyAuthorityGate(keyAuthorities,
@@ -288,6 +293,11 @@ public class GangwayResourceAdapter implements ResourceAdapter {
     /** Where the web tier registers its key authority; usable whether or not the adapter is started. */
     public KeyAuthorityRegistration keyAuthorities() {
         return keyAuthorities;
+    }
+
+    /** Where the web tier registers its tunnel observers; usable whether or not the adapter is started. */
+    public TunnelObservers tunnelObservers() {
+        return tunnelObservers;
     }
 
     /** The running SSH server (tests read its bound port; revocations go through it). */

@@ -21,8 +21,9 @@ import org.jboss.dmr.ModelNode;
 /**
  * The ITs' identity provider: Keycloak from Maven Central ({@code keycloak-quarkus-dist}, unpacked by proxy-ear's
  * build), in development mode on loopback with the test realm {@code gangway} imported from
- * {@code src/test/resources/keycloak/gangway-realm.json}: groups {@code gangway-users} and {@code gangway-admins},
- * people alice and bob (users), carol (no group), ada (users and admins), and the confidential client
+ * {@code src/test/resources/keycloak/gangway-realm.json}: groups {@code gangway-users}, {@code gangway-admins} and
+ * {@code gangway-testers} (the IT server's {@code privateTunnelGroups}), people alice and bob (users), carol (no
+ * group), ada (users and admins), tess (testers only), and the confidential client
  * {@code gangway} with the {@code groups} claim.
  *
  * <p>Started once per IT run, by the first test that asks for it ({@link #shared()}: some 20–40 s), and stopped by a

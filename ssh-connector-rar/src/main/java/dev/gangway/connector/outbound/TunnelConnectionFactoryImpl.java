@@ -118,12 +118,12 @@ public class TunnelConnectionFactoryImpl implements TunnelConnectionFactory, Ser
 
     @Override
     public void observeTunnels(TunnelObserver observer) {
-        throw new UnsupportedOperationException("not yet");
+        managedConnectionFactory.adapter().tunnelObservers().add(observer);
     }
 
     @Override
     public void stopObserving(TunnelObserver observer) {
-        throw new UnsupportedOperationException("not yet");
+        managedConnectionFactory.adapter().tunnelObservers().remove(observer);
     }
 
     private static String normalize(String key) {

@@ -36,4 +36,8 @@ interface TunnelLogger extends BasicLogger {
     @LogMessage(level = WARN)
     @Message(id = 1303, value = "Could not close the connection of client %s (user %s) after it lost a tunnel to a take-over; its keepalive will drop it if it is really dead. If it repeats, report it with the stack trace")
     void closeFailed(String clientId, String envId, @Cause Throwable cause);
+
+    @LogMessage(level = ERROR)
+    @Message(id = 1390, value = "A tunnel observer (%s) failed when told that tunnel %s %s; the audit log may miss this event. Report this as a bug with the stack trace")
+    void observerFailed(String observer, String key, String event, @Cause Throwable cause);
 }
