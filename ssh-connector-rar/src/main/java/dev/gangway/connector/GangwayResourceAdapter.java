@@ -2,6 +2,13 @@ package dev.gangway.connector;
 
 import dev.gangway.connector.api.GatewaySettings;
 import dev.gangway.connector.api.SsoSettings;
+import dev.gangway.connector.api.TunnelCluster;
+import dev.gangway.connector.peer.ClusterNode;
+import dev.gangway.connector.peer.PeerBinding;
+import dev.gangway.connector.peer.PeerSettings;
+import dev.gangway.connector.peer.SessionRevocations;
+import dev.gangway.connector.peer.TunnelClusterRegistration;
+import dev.gangway.connector.peer.WildFlyPeerBinding;
 import dev.gangway.connector.ssh.AuthMode;
 import dev.gangway.connector.ssh.KeyAuthorityGate;
 import dev.gangway.connector.ssh.KeyAuthorityRegistration;
@@ -35,6 +42,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The resource adapter: owns the SSH server and the tunnel registry for as long as it is started.
@@ -46,6 +54,12 @@ import java.util.List;
  * <p>With {@code tlsEnabled}, a TLS front door ({@link TlsFrontDoor}) shares one public port between HTTPS for
  * visitors and SSH over TLS for tunnel clients; it starts after the SSH server it hands connections to and stops
  * before it.
+ *
+ * <p>Cluster: when the web tier registers a {@link TunnelCluster} (a clustered server), the adapter joins it while
+ * started ({@link ClusterNode}): it opens the node-to-node peer port on the socket binding {@code peerSocketBinding},
+ * files its tunnels in the cluster directory and finds other nodes' there. {@link #stop} releases this node's entries
+ * first, so that other nodes stop routing here at once, then ends the SSH connections with a disconnect message, so
+ * that clients reconnect to another node at once.
  *
  * <p>Threads: the SSH server creates and names its own I/O executor in {@code start()} and shuts it down in
  * {@code stop()}. The JCA {@code WorkManager} is not used for it: MINA wants an {@code ExecutorService} whose
@@ -186,6 +200,29 @@ public class GangwayResourceAdapter implements ResourceAdapter {
             + "(sign-in or re-check) that their keys keep working")
     private Integer ssoKeyLifetimeHours = 24;
 
+    @ConfigProperty(defaultValue = "gangway-peer", description = "Cluster: socket binding of the node-to-node port "
+            + "where other nodes open streams to this node's tunnels (opened only while the server runs clustered)")
+    private String peerSocketBinding = "gangway-peer";
+
+    @ConfigProperty(description = "Cluster: host:port other nodes reach the node-to-node port at. Empty or \",\": the "
+            + "socket binding's address; must be set when that binds 0.0.0.0")
+    private String peerAdvertiseAddress = "";
+
+    @ConfigProperty(confidential = true, description = "Cluster: the secret every node proves it knows on the "
+            + "node-to-node port (HMAC challenge-response both ways). The same on every node; empty or \",\": the port "
+            + "does not open")
+    private String clusterSecret = "";
+
+    @ConfigProperty(description = "Cluster: this node's name in the peer handshake and in log lines. Empty: "
+            + "jboss.node.name")
+    private String clusterNodeName = "";
+
+    /** Kept across starts, like the key authority: the web tier registers its cluster once per deployment. */
+    private final TunnelClusterRegistration tunnelClusters = new TunnelClusterRegistration();
+
+    /** How the peer port finds its socket binding; tests give a plain address. */
+    private PeerBinding.Lookup peerBindingLookup = WildFlyPeerBinding::open;
+
     private volatile Running running;
 
     /** How the TLS front door finds the server's SSL context and https listener; tests give their own. */
@@ -246,6 +283,7 @@ public class GangwayResourceAdapter implements ResourceAdapter {
             }
         }
         running = new Running(server, registry, gateway, frontDoor, sources);
+        tunnelClusters.started(cluster -> joinCluster(cluster, registry, server, settings.takeoverCheckTimeout()));
         if (plainSsh()) {
             ConnectorLogger.LOG.started(settings.bindAddress(), server.port(), settings.baseUrl().toString(),
                     settings.authMode().configValue());
@@ -261,6 +299,12 @@ public class GangwayResourceAdapter implements ResourceAdapter {
         running = null;
         if (r == null) {
             return;
+        }
+        try {
+            // First: other nodes stop routing here while this node can still serve what is in flight.
+            tunnelClusters.stopping();
+        } catch (RuntimeException e) {
+            ConnectorLogger.LOG.stopIncomplete(String.valueOf(e.getMessage()), e);
         }
         try {
             if (r.frontDoor() != null) {
@@ -298,6 +342,71 @@ public class GangwayResourceAdapter implements ResourceAdapter {
     /** Where the web tier registers its tunnel observers; usable whether or not the adapter is started. */
     public TunnelObservers tunnelObservers() {
         return tunnelObservers;
+    }
+
+    /** Where the web tier registers the cluster directory; usable whether or not the adapter is started. */
+    public TunnelClusterRegistration tunnelClusters() {
+        return tunnelClusters;
+    }
+
+    /** Revokes a key on this node and, in a cluster, on every node holding a tunnel of it. */
+    public int disconnectKey(String fingerprint, String reason) {
+        Optional<ClusterNode> node = tunnelClusters.node();
+        return node.isPresent() ? node.get().disconnectKeyEverywhere(fingerprint, reason)
+                : sshServer().disconnectKey(fingerprint, reason);
+    }
+
+    /** As {@link #disconnectKey}, for every key of the owner with this subject. */
+    public int disconnectOwner(String subject, String reason) {
+        Optional<ClusterNode> node = tunnelClusters.node();
+        return node.isPresent() ? node.get().disconnectOwnerEverywhere(subject, reason)
+                : sshServer().disconnectOwner(subject, reason);
+    }
+
+    /** Joins {@code cluster}: the peer port on its socket binding, the registry linked to the directory. */
+    private ClusterNode joinCluster(TunnelCluster cluster, TunnelRegistry registry, SshTunnelServer server,
+                                    Duration timeout) throws Exception {
+        PeerSettings unbound = peerSettings(new java.net.InetSocketAddress(0)); // validates before anything opens
+        PeerBinding binding = peerBindingLookup.open(require("peerSocketBinding", peerSocketBinding).trim());
+        try {
+            PeerSettings peer = new PeerSettings(unbound.nodeName(), unbound.secret(), binding.address(),
+                    unbound.advertiseAddress(), unbound.handshakeTimeout(), unbound.openTimeout());
+            ClusterNode node = ClusterNode.start(registry, new SessionRevocations() {
+                @Override
+                public int disconnectKey(String fingerprint, String reason) {
+                    return server.disconnectKey(fingerprint, reason);
+                }
+
+                @Override
+                public int disconnectOwner(String subject, String reason) {
+                    return server.disconnectOwner(subject, reason);
+                }
+            }, cluster, peer, timeout);
+            node.whenStopped(binding::close);
+            return node;
+        } catch (Exception | Error e) {
+            binding.close();
+            throw e;
+        }
+    }
+
+    /** The peer port's settings; an empty secret or a bad name or address is refused with what to set. */
+    PeerSettings peerSettings(java.net.InetSocketAddress bindAddress) {
+        String node = clusterNodeName == null || clusterNodeName.isBlank()
+                ? System.getProperty("jboss.node.name", "") : clusterNodeName.trim();
+        return new PeerSettings(node.isEmpty() ? "gangway" : node, unlessNone(clusterSecret), bindAddress,
+                unlessNone(peerAdvertiseAddress).trim(),
+                PeerSettings.DEFAULT_HANDSHAKE_TIMEOUT, PeerSettings.DEFAULT_OPEN_TIMEOUT);
+    }
+
+    /** WildFly refuses an empty property value, so the CLI writes "none" as a lone comma (as for trustedProxies). */
+    private static String unlessNone(String value) {
+        return value == null || value.isBlank() || value.trim().equals(",") ? "" : value;
+    }
+
+    /** For in-JVM tests, which have no WildFly service container. */
+    void usePeerBindings(PeerBinding.Lookup lookup) {
+        this.peerBindingLookup = lookup;
     }
 
     /** The running SSH server (tests read its bound port; revocations go through it). */
@@ -529,6 +638,14 @@ public class GangwayResourceAdapter implements ResourceAdapter {
     public void setSsoRecheckIntervalMinutes(Integer v) { this.ssoRecheckIntervalMinutes = v; }
     public Integer getSsoKeyLifetimeHours() { return ssoKeyLifetimeHours; }
     public void setSsoKeyLifetimeHours(Integer v) { this.ssoKeyLifetimeHours = v; }
+    public String getPeerSocketBinding() { return peerSocketBinding; }
+    public void setPeerSocketBinding(String v) { this.peerSocketBinding = v; }
+    public String getPeerAdvertiseAddress() { return peerAdvertiseAddress; }
+    public void setPeerAdvertiseAddress(String v) { this.peerAdvertiseAddress = v; }
+    public String getClusterSecret() { return clusterSecret; }
+    public void setClusterSecret(String v) { this.clusterSecret = v; }
+    public String getClusterNodeName() { return clusterNodeName; }
+    public void setClusterNodeName(String v) { this.clusterNodeName = v; }
 
     // The JCA spec asks a resource adapter JavaBean for equals/hashCode; one adapter instance exists per
     // deployment and its identity is what the container compares, so identity semantics are the honest ones.

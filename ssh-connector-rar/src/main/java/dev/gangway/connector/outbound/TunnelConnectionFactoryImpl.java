@@ -92,12 +92,12 @@ public class TunnelConnectionFactoryImpl implements TunnelConnectionFactory, Ser
 
     @Override
     public int disconnectKey(String fingerprint, String reason) {
-        return managedConnectionFactory.adapter().sshServer().disconnectKey(fingerprint, reason);
+        return managedConnectionFactory.adapter().disconnectKey(fingerprint, reason);
     }
 
     @Override
     public int disconnectOwner(String subject, String reason) {
-        return managedConnectionFactory.adapter().sshServer().disconnectOwner(subject, reason);
+        return managedConnectionFactory.adapter().disconnectOwner(subject, reason);
     }
 
     @Override
@@ -105,17 +105,17 @@ public class TunnelConnectionFactoryImpl implements TunnelConnectionFactory, Ser
         return managedConnectionFactory.directory().all().stream().map(Tunnel::info).toList();
     }
 
-    // Placeholders until the cluster and audit work lands (branches cluster-ra and sso-rest replace them).
     @Override
     public void useTunnelCluster(TunnelCluster cluster) {
-        throw new UnsupportedOperationException("not yet");
+        managedConnectionFactory.adapter().tunnelClusters().use(cluster);
     }
 
     @Override
     public void clearTunnelCluster(TunnelCluster cluster) {
-        throw new UnsupportedOperationException("not yet");
+        managedConnectionFactory.adapter().tunnelClusters().clear(cluster);
     }
 
+    // Placeholders until the audit work lands (branch sso-rest replaces them).
     @Override
     public void observeTunnels(TunnelObserver observer) {
         managedConnectionFactory.adapter().tunnelObservers().add(observer);

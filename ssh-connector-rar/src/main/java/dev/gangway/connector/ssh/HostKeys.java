@@ -9,10 +9,9 @@ import org.apache.sshd.common.util.security.SecurityUtils;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
@@ -74,10 +73,12 @@ final class HostKeys {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 new OpenSSHKeyPairResourceWriter().writePrivateKey(keyPair, "gangway host key", null, out);
             }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file);
+            if (!publish(tmp, file)) {
+                // Another server sharing the file (a cluster node starting at the same moment) made it first: every
+                // node must present the same key, so its key is the one.
+                KeyPair winner = load(file);
+                SshLogger.LOG.hostKeyLoadedAfterRace(file.toString(), fingerprint(winner));
+                return winner;
             }
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot encode the new host key for " + file + ": " + e.getMessage(), e);
@@ -86,6 +87,30 @@ final class HostKeys {
         }
         SshLogger.LOG.hostKeyGenerated(type(keyPair), file.toString(), fingerprint(keyPair));
         return keyPair;
+    }
+
+    /**
+     * Makes the complete temp file the host key file unless one exists. A hard link is created atomically and fails if
+     * the name is taken, so two servers racing see exactly one key; a rename would silently replace the other's key
+     * (rename(2) overwrites), leaving the nodes with different keys. Where the file system has no hard links, a plain
+     * move that refuses to replace is the best there is.
+     *
+     * @return false when another file won
+     */
+    private static boolean publish(Path tmp, Path file) throws IOException {
+        try {
+            Files.createLink(file, tmp);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        } catch (UnsupportedOperationException | IOException e) {
+            try {
+                Files.move(tmp, file);
+                return true;
+            } catch (FileAlreadyExistsException lost) {
+                return false;
+            }
+        }
     }
 
     /** Ed25519 when MINA has an EdDSA provider (net.i2p eddsa is packaged in the RAR), else ECDSA P-256. */

@@ -44,6 +44,11 @@ final class LiveSessions {
         sessions.remove(session);
     }
 
+    /** Every logged-in connection now. */
+    java.util.List<TunnelSession> snapshot() {
+        return java.util.List.copyOf(sessions);
+    }
+
     int revokeKey(String fingerprint, String reason) {
         remember(revokedKeys, fingerprint);
         return revoke(session -> session.keyFingerprint().equals(fingerprint), reason);

@@ -37,6 +37,10 @@ interface SshLogger extends BasicLogger {
     @Message(id = 1102, value = "Generated a new %s SSH host key in %s (fingerprint %s); clients will be asked to trust it once. Back this file up: losing it changes the server's identity")
     void hostKeyGenerated(String keyType, String file, String fingerprint);
 
+    @LogMessage(level = INFO)
+    @Message(id = 1108, value = "Another server created the SSH host key file %s at the same moment; using its key (fingerprint %s), as every node of a cluster must present the same key")
+    void hostKeyLoadedAfterRace(String file, String fingerprint);
+
     @LogMessage(level = WARN)
     @Message(id = 1103, value = "Stopping the SSH tunnel server did not finish cleanly: %s. Connections may have been cut without a goodbye; if threads named gangway-ssh-* remain, restart the server")
     void stopIncomplete(String what, @Cause Throwable cause);

@@ -35,6 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SshTunnelServer {
 
     private static final long STOP_WAIT_SECONDS = 5;
+    /** How long a stop waits for its disconnect messages to reach the clients before it closes what is left. */
+    private static final long DISCONNECT_WAIT_MILLIS = 2000;
 
     private final SshSettings settings;
     private final TunnelRegistry registry;
@@ -107,11 +109,17 @@ public final class SshTunnelServer {
         }
     }
 
-    /** Closes every connection (and so every tunnel and stream), the listener, then the threads. Idempotent. */
+    /**
+     * Closes every connection (and so every tunnel and stream), the listener, then the threads. Idempotent. Logged-in
+     * clients first get an SSH disconnect message saying the server is stopping, so that they reconnect (to another
+     * node of a cluster, through the load balancer) at once rather than after their keepalive gives up; the stop waits
+     * a moment for those messages to go out.
+     */
     public synchronized void stop() {
         if (server == null && timer == null) {
             return;
         }
+        disconnectAll("the Gangway server is shutting down; reconnect");
         release();
         SshLogger.LOG.stopped();
     }
@@ -136,6 +144,23 @@ public final class SshTunnelServer {
             throw new IOException("the SSH tunnel server is not started");
         }
         current.adopt(channel);
+    }
+
+    private void disconnectAll(String reason) {
+        java.util.List<TunnelSession> live = sessions.snapshot();
+        if (live.isEmpty()) {
+            return;
+        }
+        java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(live.size());
+        for (TunnelSession session : live) {
+            session.session().addCloseFutureListener(done -> closed.countDown());
+            session.disconnect(reason);
+        }
+        try {
+            closed.await(DISCONNECT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void release() {

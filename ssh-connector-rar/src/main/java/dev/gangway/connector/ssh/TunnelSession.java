@@ -136,6 +136,24 @@ final class TunnelSession implements TunnelOwner {
         KeyAuthLogger.LOG.disconnected(clientId, envId, key.fingerprint(),
                 key.owner() == null ? "-" : key.owner().displayName() + " (" + key.owner().subject() + ")",
                 tunnels, reason);
+        sendDisconnect(reason);
+    }
+
+    /**
+     * Ends the connection with an SSH disconnect message naming {@code reason} (a stopping node, a name lost to a
+     * connection on another node): the tunnels leave the registry before this returns, and the client knows why and
+     * reconnects at once.
+     */
+    @Override
+    public void disconnect(String reason) {
+        markClosed();
+        registry.unregisterAll(this);
+        SshLogger.CLIENT.closingSession(clientId, envId, reason);
+        sendDisconnect(reason);
+    }
+
+    /** MINA closes the connection once the message is written, or after its disconnect timeout. */
+    private void sendDisconnect(String reason) {
         try {
             session.disconnect(SshConstants.SSH2_DISCONNECT_BY_APPLICATION, reason);
         } catch (IOException | RuntimeException e) {

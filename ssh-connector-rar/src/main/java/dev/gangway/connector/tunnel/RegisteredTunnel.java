@@ -1,5 +1,6 @@
 package dev.gangway.connector.tunnel;
 
+import dev.gangway.connector.api.ClusterTunnel;
 import dev.gangway.connector.api.TunnelException;
 import dev.gangway.connector.api.TunnelInfo;
 import dev.gangway.connector.stats.TunnelStatistics;
@@ -14,6 +15,8 @@ public final class RegisteredTunnel implements Tunnel {
     private final TunnelRequest request;
     private final TunnelInfo info;
     private final TunnelStatistics statistics;
+    /** The cluster directory entry filed for it, while one is; what a release removes, conditionally. */
+    private volatile ClusterTunnel clusterEntry;
 
     RegisteredTunnel(TunnelOwner owner, TunnelRequest request, TunnelInfo info, TunnelStatistics statistics) {
         this.owner = Objects.requireNonNull(owner, "owner");
@@ -28,6 +31,15 @@ public final class RegisteredTunnel implements Tunnel {
 
     public TunnelRequest request() {
         return request;
+    }
+
+    /** The entry filed for it in the cluster directory, or {@code null} on a single node or before it was filed. */
+    public ClusterTunnel clusterEntry() {
+        return clusterEntry;
+    }
+
+    void filedAs(ClusterTunnel entry) {
+        this.clusterEntry = entry;
     }
 
     @Override

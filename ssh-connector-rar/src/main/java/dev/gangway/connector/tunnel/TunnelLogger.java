@@ -40,4 +40,24 @@ interface TunnelLogger extends BasicLogger {
     @LogMessage(level = ERROR)
     @Message(id = 1390, value = "A tunnel observer (%s) failed when told that tunnel %s %s; the audit log may miss this event. Report this as a bug with the stack trace")
     void observerFailed(String observer, String key, String event, @Cause Throwable cause);
+
+    @LogMessage(level = WARN)
+    @Message(id = 1304, value = "Tunnel %s could not be %s in the cluster directory (%s); the forward was refused and the client will retry. Check that the cluster's tunnels cache is running on this node (server log, /subsystem=infinispan/cache-container=gangway) and that this node is in the cluster view")
+    void clusterWriteFailed(String key, String what, String reason, @Cause Throwable cause);
+
+    @LogMessage(level = WARN)
+    @Message(id = 1305, value = "Tunnel %s is held on node %s, which could not be asked whether its connection is alive (%s); the forward was refused. Check that node's peer port (%s) is reachable from this node and that both nodes have the same clusterSecret")
+    void holderUnreachable(String key, String node, String reason, String peerAddress);
+
+    @LogMessage(level = INFO)
+    @Message(id = 1306, value = "Tunnel %s taken over from node %s: %s")
+    void takenOverFromNode(String key, String node, String why);
+
+    @LogMessage(level = INFO)
+    @Message(id = 1307, value = "Tunnel %s was held here and on node %s after the cluster partitions merged; %s keeps it (the connection opened first; a tie goes to the smaller node name)")
+    void mergeConflict(String key, String node, String keeper);
+
+    @LogMessage(level = INFO)
+    @Message(id = 1308, value = "Released %d cluster directory entries naming this node that it does not hold (left from before a partition healed)")
+    void staleEntriesReleased(int count);
 }

@@ -57,6 +57,15 @@ public interface TunnelOwner {
     void closeNow(String reason);
 
     /**
+     * Ends the connection with an SSH disconnect message carrying {@code reason}, so that the client knows why and
+     * reconnects (a node stopping, a name lost to a connection on another node). The tunnels leave the registry when
+     * the connection closes. By default the immediate close.
+     */
+    default void disconnect(String reason) {
+        closeNow(reason);
+    }
+
+    /**
      * Opens one channel to the client for {@code request}: {@code forwarded-streamlocal@openssh.com} or
      * {@code forwarded-tcpip} carrying the request string. Blocks until the client answers or the timeout passes.
      * The channel and the bytes it moves are counted in {@code statistics}, the tunnel's counters.

@@ -1,5 +1,7 @@
 package dev.gangway.connector.tunnel;
 
+import dev.gangway.connector.api.ClusterTunnel;
+import dev.gangway.connector.api.TunnelCluster;
 import dev.gangway.connector.api.TunnelInfo;
 import dev.gangway.connector.stats.GatewayStatistics;
 
@@ -37,6 +39,12 @@ import java.util.concurrent.TimeUnit;
  * never answers, on the JDK's shared {@link CompletableFuture} delay scheduler (a daemon thread the JDK owns and
  * keeps idle otherwise; using it spares the adapter a scheduler of its own for a rare timeout). Dependents of the
  * returned stages therefore run on such threads too and must not block.
+ *
+ * <p>Cluster: while a {@link ClusterLink} is registered ({@link #useCluster}), a key no local connection holds is
+ * installed only once it is filed in the cluster directory ({@link ClusterFiling}: a key held on another node is
+ * decided with that node), a tunnel leaving the registry is released there, and {@link #find} / {@link #all} also
+ * answer with the other nodes' tunnels ({@link ClusterPeers#remote}). The local map stays the authority on this
+ * node's own connections.
  */
 public final class TunnelRegistry implements TunnelDirectory {
 
@@ -56,6 +64,10 @@ public final class TunnelRegistry implements TunnelDirectory {
     private final List<TunnelListener> listeners = new CopyOnWriteArrayList<>();
     /** Lives as long as the registry, i.e. as long as the adapter is started: the totals count from its start. */
     private final GatewayStatistics statistics = new GatewayStatistics();
+    private final ClusterFiling filing;
+    /** The cluster while one is registered, else {@code null}: a single node. */
+    private volatile ClusterLink cluster;
+    private final RemoteTunnels remotes = new RemoteTunnels();
 
     /**
      * @param baseUrl         the public base URL tunnel URLs are derived from
@@ -69,6 +81,7 @@ public final class TunnelRegistry implements TunnelDirectory {
             throw new IllegalArgumentException("takeoverTimeout must be positive, not " + takeoverTimeout);
         }
         TunnelUrls.root(baseUrl); // fail now, not on the first forward, if the base URL cannot make tunnel URLs
+        this.filing = new ClusterFiling(this, takeoverTimeout);
     }
 
     public void addListener(TunnelListener listener) {
@@ -136,6 +149,7 @@ public final class TunnelRegistry implements TunnelDirectory {
             byKey.remove(key, removed);
             forgetIfIdle(owner, state);
         }
+        releaseFromCluster(removed);
         fire(removed, false);
         return true;
     }
@@ -161,7 +175,10 @@ public final class TunnelRegistry implements TunnelDirectory {
             state.held.clear();
             forgetIfIdle(owner, state);
         }
-        removed.forEach(tunnel -> fire(tunnel, false));
+        removed.forEach(tunnel -> {
+            releaseFromCluster(tunnel);
+            fire(tunnel, false);
+        });
     }
 
     /** The tunnels this owner holds now, in the order they were registered. */
@@ -193,14 +210,175 @@ public final class TunnelRegistry implements TunnelDirectory {
         return CompletableFuture.allOf(pending).<Void>handle((ignored, failure) -> null).minimalCompletionStage();
     }
 
-    @Override
-    public Optional<Tunnel> find(String key) {
+    /** This node's tunnel for the key, if a connection of this node holds it; never another node's. */
+    public Optional<RegisteredTunnel> findLocal(String key) {
         return key == null ? Optional.empty() : Optional.ofNullable(byKey.get(key.toLowerCase(Locale.ROOT)));
     }
 
+    /** This node's tunnel, else, in a cluster, the tunnel another node in the view holds. */
+    @Override
+    public Optional<Tunnel> find(String key) {
+        Optional<Tunnel> local = findLocal(key).map(Tunnel.class::cast);
+        ClusterLink link = cluster;
+        if (local.isPresent() || link == null || key == null) {
+            return local;
+        }
+        return remotes.find(link, key.toLowerCase(Locale.ROOT));
+    }
+
+    /** This node's tunnels and, in a cluster, every other node's in the view. */
     @Override
     public Collection<Tunnel> all() {
+        ClusterLink link = cluster;
+        if (link == null) {
+            return List.copyOf(byKey.values());
+        }
+        List<Tunnel> all = new ArrayList<>(byKey.values());
+        all.addAll(remotes.all(link, byKey::containsKey));
+        return all;
+    }
+
+    /** This node's own tunnels only. */
+    public Collection<RegisteredTunnel> allLocal() {
         return List.copyOf(byKey.values());
+    }
+
+    /**
+     * From now on files this node's tunnels in {@code link}'s directory and finds other nodes' there. The tunnels
+     * held already are filed at once (a key another node filed meanwhile is decided by the merge rule).
+     */
+    public void useCluster(ClusterLink link) {
+        Objects.requireNonNull(link, "link");
+        cluster = link;
+        remotes.clear();
+        refileAll(link);
+    }
+
+    /**
+     * Unregisters {@code directory} if it is the registered one: this node's entries are released there first, so
+     * other nodes stop routing here at once; from then on the registry is node-local.
+     *
+     * @return whether it was the registered one
+     */
+    public boolean clearCluster(TunnelCluster directory) {
+        ClusterLink link = cluster;
+        if (link == null || link.directory() != directory) {
+            return false;
+        }
+        releaseAllFromCluster();
+        cluster = null;
+        remotes.clear();
+        return true;
+    }
+
+    /** The registered cluster, or {@code null}. */
+    public ClusterLink cluster() {
+        return cluster;
+    }
+
+    /** Releases every entry this node filed, keeping the tunnels here (graceful stop: other nodes stop routing here). */
+    public void releaseAllFromCluster() {
+        for (RegisteredTunnel tunnel : allLocal()) {
+            releaseFromCluster(tunnel);
+        }
+    }
+
+    /**
+     * After partitions merged: entries naming this node that it does not hold are released (no stale resurrection),
+     * and every tunnel it holds is filed again, conflicts decided by the rule ({@link ClusterFiling#keeps}).
+     */
+    public void reassert() {
+        ClusterLink link = cluster;
+        if (link == null) {
+            return;
+        }
+        int stale = 0;
+        for (ClusterTunnel entry : link.directory().all()) {
+            // A held tunnel filed differently is filed again below, which replaces that entry by take-over. A key
+            // with a claim in progress may be filed already and installed in a moment: not stale.
+            if (entry.node().equals(link.localNode()) && !heldOrClaimed(entry.key())) {
+                link.directory().release(entry);
+                stale++;
+            }
+        }
+        if (stale > 0) {
+            LOG.staleEntriesReleased(stale);
+        }
+        refileAll(link);
+    }
+
+    private boolean heldOrClaimed(String key) {
+        synchronized (lock) {
+            return byKey.containsKey(key) || claims.containsKey(key);
+        }
+    }
+
+    private void refileAll(ClusterLink link) {
+        for (RegisteredTunnel held : allLocal()) {
+            filing.refile(link, held, (lost, keeper) -> lost.owner().disconnect(lostToNode(lost.info().key(),
+                    keeper.node())));
+        }
+    }
+
+    /**
+     * The peer port's PROBE: whether this node's connection holding {@code key} is alive. A dead one is closed and
+     * loses its tunnels (so its entries are released). Never completes exceptionally.
+     */
+    public CompletionStage<HolderState> probeLocal(String key, String askingNode) {
+        RegisteredTunnel holder = findLocal(key).orElse(null);
+        if (holder == null) {
+            return CompletableFuture.completedFuture(HolderState.NONE);
+        }
+        return probe(holder.owner()).thenApply(alive -> {
+            if (alive) {
+                return HolderState.ALIVE;
+            }
+            TunnelOwner old = holder.owner();
+            try {
+                old.closeNow("tunnel " + key + " was claimed by a new connection on node " + askingNode
+                        + " after this one did not answer a liveness check within " + takeoverTimeout.toMillis() + " ms");
+            } catch (RuntimeException e) {
+                LOG.closeFailed(old.clientId(), old.envId(), e);
+            }
+            unregisterAll(old);
+            return HolderState.DEAD;
+        });
+    }
+
+    /**
+     * The peer port's YIELD: after a merge, {@code winner} (on another node) keeps {@code key} if the rule says so;
+     * this node's connection holding it is then disconnected with a message saying why.
+     *
+     * @return whether this node gave the key up
+     */
+    public boolean yieldLocal(String key, String winnerNode, Instant winnerOpenedAt) {
+        RegisteredTunnel held = findLocal(key).orElse(null);
+        ClusterLink link = cluster;
+        if (held == null || link == null
+                || !ClusterFiling.keeps(winnerOpenedAt, winnerNode, held.info().openedAt(), link.localNode())) {
+            return false;
+        }
+        LOG.mergeConflict(key, winnerNode, "node " + winnerNode);
+        held.owner().disconnect(lostToNode(key, winnerNode));
+        return true;
+    }
+
+    private static String lostToNode(String key, String node) {
+        return "tunnel " + key + " was also held on node " + node + " while the cluster was split, by a connection "
+                + "opened earlier, which keeps it; reconnect to get your other tunnels back";
+    }
+
+    private void releaseFromCluster(RegisteredTunnel tunnel) {
+        ClusterLink link = cluster;
+        ClusterTunnel entry = tunnel.clusterEntry();
+        if (link != null && entry != null) {
+            try {
+                link.directory().release(entry);
+            } catch (RuntimeException e) {
+                // The entry stays until the other nodes' probe finds no connection for it, or this node leaves.
+                LOG.clusterWriteFailed(entry.key(), "released", String.valueOf(e.getMessage()), e);
+            }
+        }
     }
 
     @Override
@@ -213,12 +391,15 @@ public final class TunnelRegistry implements TunnelDirectory {
         RegisteredTunnel holder;
         RegisteredTunnel registered = null;
         String refusal = null;
+        ClusterLink link = cluster;
         synchronized (lock) {
             holder = byKey.get(key);
             if (isGone(owner)) {
                 refusal = "the connection is closing";
+            } else if (holder == null && link == null) {
+                registered = install(owner, request, infoOf(owner, request, key));
             } else if (holder == null) {
-                registered = install(owner, request, key);
+                // Filed in the cluster first, installed here after; see ClusterFiling.
             } else if (holder.owner() == owner) {
                 refusal = holder.request().equals(request)
                         ? "'" + request.requestString() + "' is already forwarded on this connection"
@@ -231,6 +412,9 @@ public final class TunnelRegistry implements TunnelDirectory {
         } else if (registered != null) {
             fire(registered, true);
             result.complete(registered);
+        } else if (holder == null) {
+            filing.file(link, new PendingClaim(owner, request, new ClusterTunnel(infoOf(owner, request, key),
+                    link.localNode(), link.peerAddress()), result));
         } else {
             probe(holder.owner()).thenAccept(alive -> guarded(result,
                     () -> decideTakeover(owner, request, key, holder, alive, result)));
@@ -243,6 +427,7 @@ public final class TunnelRegistry implements TunnelDirectory {
         RegisteredTunnel registered = null;
         boolean evicted = false;
         String refusal = null;
+        ClusterLink link = cluster;
         synchronized (lock) {
             RegisteredTunnel current = byKey.get(key);
             if (isGone(owner)) {
@@ -262,7 +447,9 @@ public final class TunnelRegistry implements TunnelDirectory {
                     }
                     evicted = true;
                 }
-                registered = install(owner, request, key);
+                if (link == null) {
+                    registered = install(owner, request, infoOf(owner, request, key));
+                }
             }
         }
         if (refusal != null) {
@@ -282,9 +469,53 @@ public final class TunnelRegistry implements TunnelDirectory {
             }
             fire(holder, false);
         }
+        if (registered == null) {
+            // The evicted holder's entry names this node: filing takes it over.
+            filing.file(link, new PendingClaim(owner, request, new ClusterTunnel(infoOf(owner, request, key),
+                    link.localNode(), link.peerAddress()), result));
+            return;
+        }
         fire(registered, true);
         result.complete(registered);
     }
+
+    /**
+     * A claim filed in the cluster: installed here unless its connection closed meanwhile, in which case the entry is
+     * released again and the claim refused.
+     */
+    void installFiled(PendingClaim claim) {
+        RegisteredTunnel registered = null;
+        String key = claim.entry().key();
+        synchronized (lock) {
+            if (!isGone(claim.owner()) && !byKey.containsKey(key)) {
+                registered = install(claim.owner(), claim.request(), claim.entry().info());
+                registered.filedAs(claim.entry());
+            }
+        }
+        if (registered == null) {
+            ClusterLink link = cluster;
+            if (link != null) {
+                link.directory().release(claim.entry());
+            }
+            refuse(claim.owner(), claim.request(), claim.result(), "the connection is closing");
+            return;
+        }
+        fire(registered, true);
+        claim.result().complete(registered);
+    }
+
+    void refuseClaim(PendingClaim claim, String reason) {
+        refuse(claim.owner(), claim.request(), claim.result(), reason);
+    }
+
+    /** A claim waiting for the cluster: the entry it files and the future that decides it. */
+    record PendingClaim(TunnelOwner owner, TunnelRequest request, ClusterTunnel entry,
+                        CompletableFuture<Tunnel> result) {
+        void guarded(Runnable step) {
+            TunnelRegistry.guarded(result, step);
+        }
+    }
+
 
     /**
      * A claim step must decide its claim whatever happens: an undecided claim would hold up every later claim of the
@@ -318,14 +549,18 @@ public final class TunnelRegistry implements TunnelDirectory {
     }
 
     /** Caller holds {@link #lock}; the owner has a state (its claim is pending). */
-    private RegisteredTunnel install(TunnelOwner owner, TunnelRequest request, String key) {
-        TunnelInfo info = new TunnelInfo(key, owner.clientId(), owner.envId(), request.requestString(),
-                request.access(), request.metaJson(), request.injectJson(), urlOf(key), Instant.now(),
-                owner.keyFingerprint(), owner.keyOwner(), owner.publicKeyLine());
+    private RegisteredTunnel install(TunnelOwner owner, TunnelRequest request, TunnelInfo info) {
+        String key = info.key();
         RegisteredTunnel tunnel = new RegisteredTunnel(owner, request, info, statistics.newTunnel());
         byKey.put(key, tunnel);
         owners.get(owner).held.put(key, tunnel);
         return tunnel;
+    }
+
+    private TunnelInfo infoOf(TunnelOwner owner, TunnelRequest request, String key) {
+        return new TunnelInfo(key, owner.clientId(), owner.envId(), request.requestString(),
+                request.access(), request.metaJson(), request.injectJson(), urlOf(key), Instant.now(),
+                owner.keyFingerprint(), owner.keyOwner(), owner.publicKeyLine());
     }
 
     /** Caller holds {@link #lock}. */

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import javax.net.ssl.SSLContext;
-import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -123,34 +122,11 @@ class WildFlyTlsSourcesTest {
         return new TlsSettings("0.0.0.0", 8443, "gangwaySSC", "gangway-https-backend", List.of(), Duration.ofSeconds(10));
     }
 
-    /** As WildFly installs them: a legacy {@code Service<T>} (its getValue is what the lookup reads), on demand. */
-    @SuppressWarnings("deprecation")
     private <T> ServiceController<?> install(String name, T value, AtomicInteger starts, AtomicInteger stops) {
-        return container.addService(ServiceName.parse(name), new Service<T>() {
-            @Override
-            public void start(StartContext context) {
-                starts.incrementAndGet();
-            }
-
-            @Override
-            public void stop(StopContext context) {
-                stops.incrementAndGet();
-            }
-
-            @Override
-            public T getValue() {
-                return value;
-            }
-        }).setInitialMode(ServiceController.Mode.ON_DEMAND).install();
+        return MscTestServices.install(container, name, value, starts, stops);
     }
 
     private static SocketBindingManager portOffset(int offset) {
-        return (SocketBindingManager) Proxy.newProxyInstance(SocketBindingManager.class.getClassLoader(),
-                new Class<?>[] {SocketBindingManager.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("getPortOffset")) {
-                        return offset;
-                    }
-                    throw new UnsupportedOperationException(method.getName());
-                });
+        return MscTestServices.portOffset(offset);
     }
 }
