@@ -10,12 +10,12 @@ CREATE TABLE IF NOT EXISTS gangway_account (
     admin             BOOLEAN        NOT NULL,
     last_confirmed_at TIMESTAMP(6) WITH TIME ZONE,
     refresh_token     VARCHAR(16384),
-    provider_refusal  VARCHAR(255),
     created_at        TIMESTAMP(6) WITH TIME ZONE NOT NULL
 );
 
 -- Added with the re-checks at the provider: why the provider last refused to vouch for the person (null: in good
--- standing). For databases made before it.
+-- standing). Only here, not in the CREATE above, so that a new database gets it the same way as one made before it
+-- (and PostgreSQL has no "already exists" notice to report for a fresh schema).
 ALTER TABLE gangway_account ADD COLUMN IF NOT EXISTS provider_refusal VARCHAR(255);
 
 -- The group claim's values at the last sign-in.

@@ -118,35 +118,28 @@ public class StandingRecheck {
             if (current == null) {
                 return Standing.unchecked("key authority not configured yet");
             }
-            return apply(current, subject, trigger, ask(current, subject));
+            if (current.provider() == null) {
+                return unchecked(subject, trigger, "no OpenID Connect client configured");
+            }
+            String token = registry.refreshToken(subject).orElse(null);
+            if (token == null) {
+                return unchecked(subject, trigger, "no refresh token held (the person has not signed in since "
+                        + "re-checks exist, or the provider issued none)");
+            }
+            return apply(current, subject, trigger, current.provider().refresh(subject, token));
         } catch (RuntimeException e) {
             AuthorityLogger.LOG.recheckFailed(subject, e);
             return Standing.unanswered("re-check failed: " + e);
         }
     }
 
-    private RefreshResultOrNone ask(Setup current, String subject) {
-        if (current.provider() == null) {
-            return new RefreshResultOrNone(null, "no OpenID Connect client configured");
-        }
-        String token = registry.refreshToken(subject).orElse(null);
-        if (token == null) {
-            return new RefreshResultOrNone(null, "no refresh token held (the person has not signed in since "
-                    + "re-checks exist, or the provider issued none)");
-        }
-        return new RefreshResultOrNone(current.provider().refresh(subject, token), null);
+    private static Standing unchecked(String subject, String trigger, String why) {
+        AuthorityLogger.LOG.rechecked(subject, subject, trigger, "not checked: " + why);
+        return Standing.unchecked(why);
     }
 
-    /** A provider's answer, or why there was nothing to ask it with. */
-    private record RefreshResultOrNone(RefreshResult result, String whyNone) {
-    }
-
-    private Standing apply(Setup current, String subject, String trigger, RefreshResultOrNone asked) {
-        if (asked.result() == null) {
-            AuthorityLogger.LOG.rechecked(subject, subject, trigger, "not checked: " + asked.whyNone());
-            return Standing.unchecked(asked.whyNone());
-        }
-        RefreshResult result = asked.result();
+    /** Records the provider's answer and ends the person's sessions when they lost their standing. */
+    private Standing apply(Setup current, String subject, String trigger, RefreshResult result) {
         Standing standing = Standing.judge(result, current.sso().allowedGroup());
         AccountInfo account;
         if (result instanceof RefreshResult.Confirmed confirmed) {
