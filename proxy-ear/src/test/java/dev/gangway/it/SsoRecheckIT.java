@@ -112,11 +112,13 @@ class SsoRecheckIT {
         String person = "eve";
         keycloak.createUser(person, "eve-password", ALLOWED_GROUP);
         try (HeadlessChromium browser = HeadlessChromium.start(); SshKeyPair key = SshKeyPair.ed25519()) {
-            BrowserSignIn.signInToAccount(browser, person, "eve-password");
+            String subject = BrowserSignIn.signInToAccount(browser, person, "eve-password");
             registerKey(browser, key, "desktop");
+            Instant signedIn = lastConfirmedAt(subject);
             SshRun.Result before = SshRun.run(key, "disabled-env", List.of(), Duration.ofSeconds(30), "hello");
-            assertEquals(0, before.exitStatus(), "accepted while enabled (the login's re-check passed): "
-                    + before.describe());
+            assertEquals(0, before.exitStatus(), "accepted while enabled: " + before.describe());
+            assertTrue(lastConfirmedAt(subject).isAfter(signedIn),
+                    "the login's re-check at Keycloak confirmed eve again (a refresh that succeeded)");
 
             keycloak.disableUser(person);
             SshRun.Result after = SshRun.run(key, "disabled-env", List.of(), Duration.ofSeconds(30), "hello");
@@ -162,6 +164,12 @@ class SsoRecheckIT {
             SshRun.Result accepted = SshRun.run(key, "lifetime-env", List.of(), Duration.ofSeconds(30), "hello");
             assertEquals(0, accepted.exitStatus(), "accepted again after signing in: " + accepted.describe());
         }
+    }
+
+    private static Instant lastConfirmedAt(String subject) throws Exception {
+        RegistryEndpoint.Answer account = RegistryEndpoint.call("account", "subject", subject);
+        assertEquals(200, account.status(), account.describe());
+        return Instant.parse(account.body().get("lastConfirmedAt").asString());
     }
 
     /** Registers the key through the self-service API from the signed-in page, as its form does. */
