@@ -57,4 +57,16 @@ public interface AuditLog extends BasicLogger {
     @Message(id = 3308, value = "event=tunnel-closed owner=%s subject=%s key=%s client-id=%s ssh-user=%s tunnel=%s url=%s access=%s reason=\"%s\" from=%s")
     void tunnelClosed(String owner, String subject, String fingerprint, String clientId, String sshUser, String tunnel,
                       String url, String access, String reason, String from);
+
+    // 3320-3339: re-checks at the identity provider (authMode sso).
+
+    @LogMessage(level = Logger.Level.INFO)
+    @Message(id = 3320, value = "event=standing-lost owner=%s subject=%s reason=\"%s\" trigger=%s sessions-closed=%d "
+            + "from=identity-provider")
+    void standingLost(String owner, String subject, String reason, String trigger, int sessionsClosed);
+
+    @LogMessage(level = Logger.Level.INFO)
+    @Message(id = 3321, value = "event=key-lifetime-passed owner=%s subject=%s last-confirmed=%s sessions-closed=%d "
+            + "from=gangway")
+    void keyLifetimePassed(String owner, String subject, String lastConfirmed, int sessionsClosed);
 }

@@ -37,7 +37,9 @@ public class SignInServlet extends HttpServlet {
             response.sendError(HttpServletResponse.SC_FORBIDDEN, "not signed in through single sign-on");
             return;
         }
-        registry.signedIn(SignedInPeople.claims(person));
+        // The refresh token lets the key authority re-check the person at the provider later (at SSH logins and on
+        // the interval) without them; a sign-in also lifts a refusal from an earlier re-check.
+        registry.signedIn(SignedInPeople.claims(person), OidcRequests.refreshToken(request).orElse(null));
         SignInLogger.LOG.signedIn(person.displayName(), person.subject(), request.getRemoteAddr());
         AuditLog.LOG.signIn(person.displayName(), person.subject(), String.join(",", person.groups()),
                 request.getRemoteAddr());

@@ -8,6 +8,7 @@ import dev.gangway.connector.api.TunnelConnectionFactory;
 import dev.gangway.connector.api.TunnelObserver;
 import dev.gangway.connector.api.TunnelException;
 import dev.gangway.connector.api.TunnelInfo;
+import dev.gangway.connector.tunnel.RegisteredTunnel;
 import dev.gangway.connector.tunnel.Tunnel;
 import jakarta.resource.Referenceable;
 import jakarta.resource.ResourceException;
@@ -103,6 +104,13 @@ public class TunnelConnectionFactoryImpl implements TunnelConnectionFactory, Ser
     @Override
     public List<TunnelInfo> tunnels() {
         return managedConnectionFactory.directory().all().stream().map(Tunnel::info).toList();
+    }
+
+    @Override
+    public List<TunnelInfo> localTunnels() {
+        // Other nodes' tunnels are RemoteTunnels; this node's are what its registry registered.
+        return managedConnectionFactory.directory().all().stream()
+                .filter(RegisteredTunnel.class::isInstance).map(Tunnel::info).toList();
     }
 
     @Override
