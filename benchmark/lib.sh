@@ -2,7 +2,8 @@
 # ports, the stock ssh client, the Gangway server copy and its management API, and the WebSocket echo backend.
 #
 # A sourcing script sets LOG_TAG and, before starting anything, WORK (its temporary directory); it may define
-# on_die (called once, by the main shell only, before a die exits).
+# on_die (called once, by the main shell only, before a die exits) and on_cleanup (called on exit, before what lib.sh
+# stops itself).
 
 LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$LIB_DIR/.." && pwd)
@@ -91,6 +92,8 @@ stop_gangway() {
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
+    # A sourcing script's own servers (run.sh's cluster) stop first, while the work dir is still there.
+    if declare -F on_cleanup >/dev/null; then on_cleanup; fi
     stop_gangway
     local i
     for ((i = ${#STARTED_PIDS[@]} - 1; i >= 0; i--)); do

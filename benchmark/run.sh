@@ -12,6 +12,10 @@
 #   gangway-https      client -TLS-> Gangway's TLS port -> Undertow -> SSH channel (plain SSH) -> ssh -R -> backend
 #   gangway-https-sshtls  the same, with the ssh client reaching Gangway through that TLS port (ALPN ssh, through
 #                      `openssl s_client` as ProxyCommand, as PROTOCOL.md tells stock clients to)
+# Cluster (route group "cluster", not in the default set: it starts two more JVMs): the two-node demo cluster
+# (cluster/gangway-cluster.sh, its own ports: HTTP 8080/8180, SSH 2222/2322), a stock ssh -R to node 1, and the
+# small16/big16 loads through node 1 (owns the tunnel) and node 2 (forwards to node 1 over the peer port), in the
+# same run. Target (issue #5): through node 2 at least 70% of node 1's requests/s (100 B) and 80% of its MB/s (4 MiB).
 # Loads: HTTP with wrk against an nginx backend (small16, big16, small1), and WebSockets (ws): BENCH_WS_CONNECTIONS
 # sockets through one tunnel exchanging small messages with an echo backend (benchmark/ws-echo.js on Node's `ws`),
 # driven by benchmark/WsLoad.java. Each ssh client forwards both backends (two -R), so the WebSockets go through
@@ -26,7 +30,8 @@
 #   BENCH_JVM_WARMUP=30   seconds of unmeasured load once after the Gangway server starts, before its first pass: a
 #                         JVM compiles its hot path with C2 only after minutes of work on 2 busy cores, and a
 #                         long-running server is warm; the native routes need none
-#   BENCH_ROUTES="direct openssh gangway tls"   which routes to run ("tls" needs openssh and gangway for its rows)
+#   BENCH_ROUTES="direct openssh gangway tls"   which routes to run ("tls" needs openssh and gangway for its rows;
+#                         add "cluster" for the cluster rows, or run it alone: BENCH_ROUTES=cluster)
 #   BENCH_TLS_LOADS="small16 big16 small1"   which loads the HTTPS routes run
 #   BENCH_LOADS="small16 big16 small1 ws"   which loads to run on each route
 #   BENCH_CIPHERS="default aes128-gcm@openssh.com"   one pass of both SSH routes per entry ("default" = no -c)
@@ -708,6 +713,7 @@ report() {
         for c in "${CIPHERS[@]}"; do latency_line "gangway-$c"; done
         for c in "${CIPHERS[@]}"; do ws_ratio_line "gangway-$c" "openssh-$c"; done
         for c in "${CIPHERS[@]}"; do ws_heap_line "gangway-$c"; done
+        cluster_ratio_line
         [[ -n ${SKIPPED:-} ]] && echo "- Not run: $SKIPPED"
         echo
         echo "Total runtime: ${elapsed} s."
@@ -732,6 +738,68 @@ measure_tls_route() {
 }
 
 pass_label() { [[ $1 == default ]] && echo "default cipher" || echo "-c ${1%@openssh.com}"; }
+
+# ---------------------------------------------------------------------------------------------------------------
+# Route group "cluster": the same tunnel through the node holding its SSH connection and through the other node
+# ---------------------------------------------------------------------------------------------------------------
+CLUSTER_SCRIPT=$REPO_DIR/cluster/gangway-cluster.sh
+CLUSTER_STARTED=false
+
+on_cleanup() { stop_cluster; }
+
+stop_cluster() {
+    [[ $CLUSTER_STARTED == true ]] || return 0
+    CLUSTER_STARTED=false
+    log "stopping the two-node cluster"
+    GANGWAY_CLUSTER_DIR=$WORK/cluster "$CLUSTER_SCRIPT" stop >>"$WORK/cluster.log" 2>&1 || true
+}
+
+measure_cluster() {
+    local port
+    for port in 8080 8180 2222 2322 9990 10090; do require_free_port "$port" "the two-node cluster"; done
+    # The single server of the gangway route would share the cores with the two nodes: stop it first.
+    stop_gangway
+    log "starting the two-node cluster (log: $WORK/cluster.log; nodes under $WORK/cluster)"
+    CLUSTER_STARTED=true
+    GANGWAY_CLUSTER_DIR=$WORK/cluster GANGWAY_CLUSTER_NAME=gangway-bench-$$ \
+        GANGWAY_CLUSTER_JAVA_OPTS="${GANGWAY_JAVA_SIZING:--Xms64m -Xmx512m}" \
+        "$CLUSTER_SCRIPT" start >>"$WORK/cluster.log" 2>&1 || die "the cluster did not start: $(tail -5 "$WORK/cluster.log")"
+    start_ssh_client gangway-cluster "${CIPHERS[0]}" -p 2222 -R "/bench:127.0.0.1:$BACKEND_PORT" bench@127.0.0.1 hello
+    local host
+    host=$(hello_tunnel_host gangway-cluster bench "$SSH_PID")
+    [[ -n $host ]] || die "no tunnel URL from cluster node 1 within 20 s: $(tail -5 "$WORK/ssh-gangway-cluster.err")"
+    local cipher
+    cipher=$(negotiated_cipher gangway-cluster)
+    for port in 8080 8180; do
+        wait_for_http "http://127.0.0.1:$port/small.bin" "the tunnel through node on $port" 20 "$host"
+        check_body "http://127.0.0.1:$port" "the tunnel through the node on $port" "$host"
+    done
+    if ((JVM_WARMUP > 0)); then
+        log "warming both cluster JVMs for $JVM_WARMUP s each before measuring them"
+        for port in 8080 8180; do
+            wrk_once "http://127.0.0.1:$port/small.bin" "$host" 16 $((JVM_WARMUP * 2 / 3)) >/dev/null || die "wrk failed warming node $port"
+            wrk_once "http://127.0.0.1:$port/big.bin" "$host" 16 $((JVM_WARMUP / 3)) >/dev/null || die "wrk failed warming node $port"
+        done
+    fi
+    R[cluster-owner:cipher]=$cipher
+    R[cluster-peer:cipher]=$cipher
+    ROUTE_LOADS="small16 big16" measure_route cluster-owner "Gangway cluster, node holding the tunnel (node 1)" \
+        "http://127.0.0.1:8080" "$host"
+    ROUTE_LOADS="small16 big16" measure_route cluster-peer "Gangway cluster, through the other node (node 2 -> node 1)" \
+        "http://127.0.0.1:8180" "$host"
+    stop_pid "$SSH_PID"
+    stop_cluster
+}
+
+# Issue #5's targets: through a node that does not hold the tunnel, >= 70% of small responses/s, >= 80% of MB/s.
+cluster_ratio_line() {
+    local p=cluster-peer o=cluster-owner a b
+    [[ -n ${R[$p:small16:rps]:-} && -n ${R[$o:small16:rps]:-} && -n ${R[$p:big16:mbs]:-} && -n ${R[$o:big16:mbs]:-} ]] ||
+        return 0
+    a=$(awk -v x="${R[$p:small16:rps]}" -v y="${R[$o:small16:rps]}" 'BEGIN {printf "%.2f", x / y}')
+    b=$(awk -v x="${R[$p:big16:mbs]}" -v y="${R[$o:big16:mbs]}" 'BEGIN {printf "%.2f", x / y}')
+    echo "- Cluster, through the other node / the node holding the tunnel: 100 B req/s x$a (target >= 0.70: $(awk -v r="$a" 'BEGIN {print (r >= 0.70) ? "met" : "NOT met"}')); 4 MiB MB/s x$b (target >= 0.80: $(awk -v r="$b" 'BEGIN {print (r >= 0.80) ? "met" : "NOT met"}'))"
+}
 
 # ---------------------------------------------------------------------------------------------------------------
 main() {
@@ -807,6 +875,15 @@ main() {
                     "127.0.0.1:$GANGWAY_TLS_PORT" "$GANGWAY_HOST" "$ROUTE_CIPHER"
                 stop_pid "$SSH_PID"
             fi
+        fi
+    fi
+
+    if has_route cluster; then
+        if ! require_gangway_build || [[ ! -x $CLUSTER_SCRIPT ]]; then
+            SKIPPED="${SKIPPED:+$SKIPPED; }cluster (build first: mvn -DskipTests package)"
+            log "skipping cluster: build first"
+        else
+            measure_cluster
         fi
     fi
 

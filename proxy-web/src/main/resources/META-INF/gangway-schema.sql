@@ -13,6 +13,11 @@ CREATE TABLE IF NOT EXISTS gangway_account (
     created_at        TIMESTAMP(6) WITH TIME ZONE NOT NULL
 );
 
+-- Added with the re-checks at the provider: why the provider last refused to vouch for the person (null: in good
+-- standing). Only here, not in the CREATE above, so that a new database gets it the same way as one made before it
+-- (and PostgreSQL has no "already exists" notice to report for a fresh schema).
+ALTER TABLE gangway_account ADD COLUMN IF NOT EXISTS provider_refusal VARCHAR(255);
+
 -- The group claim's values at the last sign-in.
 CREATE TABLE IF NOT EXISTS gangway_account_group (
     subject    VARCHAR(255) NOT NULL REFERENCES gangway_account (subject) ON DELETE CASCADE,

@@ -32,12 +32,69 @@
 
     function button(row, label, id, action) {
         const td = document.createElement('td');
+        td.appendChild(actionButton(label, id, action));
+        row.appendChild(td);
+        return td;
+    }
+
+    function actionButton(label, id, action) {
         const b = document.createElement('button');
+        b.type = 'button';
         b.textContent = label;
         b.id = id;
+        b.className = label.toLowerCase();
         b.addEventListener('click', action);
-        td.appendChild(b);
-        row.appendChild(td);
+        return b;
+    }
+
+    // Renaming happens in place: the name cell becomes a small form (Enter saves, Escape cancels), and the
+    // registry's refusal, if any, is shown under the table without losing what was typed.
+    function startRename(nameCell, key) {
+        if (nameCell.querySelector('form')) {
+            return;
+        }
+        const form = document.createElement('form');
+        form.className = 'inline';
+        const input = document.createElement('input');
+        input.type = 'text';
+        input.value = key.name;
+        input.maxLength = 64;
+        input.required = true;
+        input.setAttribute('aria-label', 'New name for ' + key.name);
+        const save = document.createElement('button');
+        save.type = 'submit';
+        save.textContent = 'Save';
+        const cancel = document.createElement('button');
+        cancel.type = 'button';
+        cancel.textContent = 'Cancel';
+        form.append(input, save, cancel);
+        const error = document.getElementById('keys-error');
+        const restore = () => {
+            nameCell.textContent = key.name;
+            error.textContent = '';
+        };
+        cancel.addEventListener('click', restore);
+        input.addEventListener('keydown', (event) => {
+            if (event.key === 'Escape') {
+                restore();
+            }
+        });
+        form.addEventListener('submit', async (event) => {
+            event.preventDefault();
+            error.textContent = '';
+            save.disabled = true;
+            try {
+                await call('PUT', '/keys/' + key.id + '/name', {name: input.value.trim()});
+                await loadKeys();
+            } catch (e) {
+                error.textContent = e.message;
+                save.disabled = false;
+                input.focus();
+            }
+        });
+        nameCell.replaceChildren(form);
+        input.focus();
+        input.select();
     }
 
     async function loadKeys() {
@@ -47,14 +104,17 @@
         for (const key of keys) {
             const row = document.createElement('tr');
             row.dataset.fingerprint = key.fingerprint;
-            cell(row, key.name);
+            const name = cell(row, key.name);
+            name.className = 'name';
             cell(row, key.fingerprint).className = 'fingerprint';
             cell(row, key.keyType);
             cell(row, key.lastUsedAt ? new Date(key.lastUsedAt).toLocaleString() : 'never');
-            button(row, 'Remove', 'remove-' + key.id, async () => {
+            const actions = button(row, 'Rename', 'rename-' + key.id, () => startRename(name, key));
+            actions.className = 'actions';
+            actions.appendChild(actionButton('Remove', 'remove-' + key.id, async () => {
                 await call('DELETE', '/keys/' + key.id);
                 await refresh();
-            });
+            }));
             body.appendChild(row);
         }
     }

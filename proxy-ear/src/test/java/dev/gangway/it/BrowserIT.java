@@ -2,7 +2,6 @@ package dev.gangway.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.concurrent.TimeUnit;
 
@@ -38,9 +37,7 @@ class BrowserIT {
 
     @BeforeEach
     void needsChromium() {
-        assumeTrue(HeadlessChromium.available(),
-                "needs " + HeadlessChromium.CHROMIUM + " and " + HeadlessChromium.CHROMEDRIVER
-                        + " (apt-get install chromium chromium-driver; .ci/run does)");
+        HeadlessChromium.assumeInstalled();
     }
 
     @Test

@@ -16,11 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.EnterpriseArchive;
-import org.jose4j.jwk.JsonWebKeySet;
-import org.jose4j.jwk.VerificationJwkSelector;
-import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +27,7 @@ import dev.gangway.it.support.Backend;
 import dev.gangway.it.support.CurlRun;
 import dev.gangway.it.support.EchoService;
 import dev.gangway.it.support.GangwayDeployment;
+import dev.gangway.it.support.IdentityTokens;
 import dev.gangway.it.support.ItServer;
 import dev.gangway.it.support.OpenSshTunnel;
 import dev.gangway.it.support.RawHttpConnection;
@@ -297,21 +294,7 @@ class PrivateTunnelIT {
                 .flatMap(e -> e.getValue().stream()).toList();
     }
 
-    /** As a service would: the JWKS from the base host, issuer the base URL, audience this tunnel's host. */
     private static JwtClaims verifiedAgainstPublishedJwks(String token, OpenSshTunnel tunnel) throws Exception {
-        HttpResponse<String> jwks = Visitor.get("/.well-known/jwks.json");
-        assertEquals(200, jwks.statusCode(), jwks.body());
-        assertTrue(jwks.headers().firstValue("Content-Type").orElse("").startsWith("application/jwk-set+json"));
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setCompactSerialization(token);
-        var key = new VerificationJwkSelector().select(jws, new JsonWebKeySet(jwks.body()).getJsonWebKeys());
-        assertNotNull(key, "the token's key id is in the published JWKS");
-        String audience = tunnel.key() + "." + ItServer.baseUrl().getHost();
-        JwtClaims claims = new JwtConsumerBuilder().setVerificationKey(key.getKey())
-                .setExpectedIssuer(ItServer.baseUrl().toString()).setExpectedAudience(audience)
-                .setRequireExpirationTime().setRequireIssuedAt().build().processToClaims(token);
-        long lifetime = claims.getExpirationTime().getValue() - claims.getIssuedAt().getValue();
-        assertTrue(lifetime > 60 && lifetime <= 600, "a lifetime of minutes: " + lifetime);
-        return claims;
+        return IdentityTokens.verifiedAgainstPublishedJwks(token, tunnel.key());
     }
 }

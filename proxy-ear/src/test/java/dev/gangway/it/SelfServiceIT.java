@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,8 +59,7 @@ class SelfServiceIT {
 
     @BeforeEach
     void needsChromium() {
-        assumeTrue(HeadlessChromium.available(), "needs " + HeadlessChromium.CHROMIUM + " and "
-                + HeadlessChromium.CHROMEDRIVER + " (apt-get install chromium chromium-driver; .ci/run does)");
+        HeadlessChromium.assumeInstalled();
     }
 
     @Test
@@ -77,6 +75,8 @@ class SelfServiceIT {
                             + "done(r ? r.querySelector('.fingerprint').textContent : '');").asString(),
                     text -> !text.isEmpty());
             assertEquals(fingerprint, shown, "the fingerprint as ssh-keygen -l prints it");
+
+            renameOnThePage(browser);
 
             addKey(browser, key.publicKeyLine(), "again");
             String refusal = Poll.until(Duration.ofSeconds(10), "the duplicate refused",
@@ -97,7 +97,8 @@ class SelfServiceIT {
                                 + "done(a ? a.href : ''); });").asString(), text -> !text.isEmpty());
                 assertEquals(hello.get("tunnels", "/web").asString(), url);
 
-                eval(browser, "document.querySelector('#keys tr[data-fingerprint] button').click(); done(true);");
+                eval(browser, "document.querySelector('#keys tr[data-fingerprint] button.remove').click();"
+                        + "done(true);");
                 ssh.awaitExit(REVOCATION_LIMIT);
                 assertNotEquals(200, Visitor.get(ItServer.tunnelHost(tunnelKey), "/").statusCode(),
                         "the tunnel is gone with its key");
@@ -164,6 +165,10 @@ class SelfServiceIT {
             assertAuditLine(lines, "event=ssh-login-allowed owner=alice ", "key=" + fingerprint);
             assertAuditLine(lines, "event=ssh-login-refused key=" + stranger.sshKeygenFingerprint(), "key not registered");
             assertAuditLine(lines, "event=key-removed actor=ada ", "key=" + fingerprint);
+            assertAuditLine(lines, "event=tunnel-opened owner=alice ", "key=" + fingerprint,
+                    "tunnel=app-" + key.clientId());
+            assertAuditLine(lines, "event=tunnel-closed owner=alice ", "tunnel=app-" + key.clientId(),
+                    "reason=\"key revoked by an administrator\"");
             String serverLog = Files.readString(ItServer.serverDir().resolve("standalone/log/server.log"));
             assertFalse(serverLog.contains("event=key-removed"), "audit lines go to their own file only");
         }
@@ -174,6 +179,38 @@ class SelfServiceIT {
         assertTrue(lines.stream().anyMatch(l -> java.util.Arrays.stream(parts).allMatch(l::contains)
                         && l.matches("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}.*")),
                 "no audit line with " + List.of(parts) + " in:\n" + String.join("\n", lines));
+    }
+
+    /**
+     * The key's Rename button turns its name into a small form: Escape gives the name back untouched, a name the
+     * registry refuses shows its reason and keeps the form, and a good one is saved and shown.
+     */
+    private static void renameOnThePage(HeadlessChromium browser) throws Exception {
+        String row = "document.querySelector('#keys tr[data-fingerprint]')";
+        boolean focused = eval(browser, row + ".querySelector('button.rename').click(); const input = " + row
+                + ".querySelector('td.name form input'); const focused = document.activeElement === input;"
+                + "input.value = 'discarded'; input.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape'}));"
+                + "done(focused);").asBoolean();
+        assertTrue(focused, "the name field has the focus, ready to type");
+        assertEquals("laptop", eval(browser, "done(" + row + ".querySelector('td.name').textContent);").asString(),
+                "Escape cancels");
+
+        eval(browser, row + ".querySelector('button.rename').click(); const form = " + row
+                + ".querySelector('td.name form'); form.querySelector('input').value = '<b>bold</b>';"
+                + "form.requestSubmit(); done(true);");
+        String refusal = Poll.until(Duration.ofSeconds(10), "the bad name refused",
+                () -> BrowserSignIn.text(browser, "keys-error"), text -> text != null && !text.isEmpty());
+        assertTrue(refusal.contains("starts with a letter or digit"), refusal);
+
+        eval(browser, "const form = " + row + ".querySelector('td.name form');"
+                + "form.querySelector('input').value = 'work laptop'; form.requestSubmit(); done(true);");
+        String renamed = Poll.until(Duration.ofSeconds(10), "the new name on the page",
+                () -> eval(browser, "done(" + row + ".querySelector('td.name').textContent);").asString(),
+                "work laptop"::equals);
+        assertEquals("work laptop", renamed);
+        assertEquals("", BrowserSignIn.text(browser, "keys-error"), "the earlier refusal is gone");
+        assertEquals("work laptop", eval(browser, "fetch('/_gangway/api/keys').then(r => r.json())"
+                + ".then(keys => done(keys[0].name));").asString(), "saved in the registry");
     }
 
     private static void addKey(HeadlessChromium browser, String publicKeyLine, String name) throws Exception {

@@ -22,6 +22,7 @@ import dev.gangway.connector.tls.TlsSettings;
 import dev.gangway.connector.tls.TlsSources;
 import dev.gangway.connector.tls.WildFlyTlsSources;
 import dev.gangway.connector.tunnel.TunnelDirectory;
+import dev.gangway.connector.tunnel.TunnelObservers;
 import dev.gangway.connector.tunnel.TunnelRegistry;
 import jakarta.resource.ResourceException;
 import jakarta.resource.NotSupportedException;
@@ -138,6 +139,9 @@ public class GangwayResourceAdapter implements ResourceAdapter {
     /** Kept across starts: the web tier registers its authority once per deployment of the WAR. */
     private final KeyAuthorityRegistration keyAuthorities = new KeyAuthorityRegistration();
 
+    /** Kept across starts, like the key authority: the web tier registers its audit observer once per deployment. */
+    private final TunnelObservers tunnelObservers = new TunnelObservers();
+
     @ConfigProperty(defaultValue = "true", description = "Open the public TLS port: HTTPS for visitors and SSH over TLS "
             + "for tunnel clients on one port, split by the TLS handshake (ALPN ssh or an SSH host name: SSH)")
     private Boolean tlsEnabled = true;
@@ -245,6 +249,7 @@ public class GangwayResourceAdapter implements ResourceAdapter {
         GatewaySettings gateway = gatewaySettings(settings);
         TlsSettings tls = Boolean.TRUE.equals(tlsEnabled) ? tlsSettings() : null;
         TunnelRegistry registry = new TunnelRegistry(settings.baseUrl(), settings.takeoverCheckTimeout());
+        registry.addListener(tunnelObservers);
         KeyAuthorityGate gate;
         try {
             gate = new KeyAuthorityGate(keyAuthorities,
@@ -332,6 +337,11 @@ public class GangwayResourceAdapter implements ResourceAdapter {
     /** Where the web tier registers its key authority; usable whether or not the adapter is started. */
     public KeyAuthorityRegistration keyAuthorities() {
         return keyAuthorities;
+    }
+
+    /** Where the web tier registers its tunnel observers; usable whether or not the adapter is started. */
+    public TunnelObservers tunnelObservers() {
+        return tunnelObservers;
     }
 
     /** Where the web tier registers the cluster directory; usable whether or not the adapter is started. */

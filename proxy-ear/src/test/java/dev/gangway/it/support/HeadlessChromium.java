@@ -1,5 +1,7 @@
 package dev.gangway.it.support;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -22,10 +24,10 @@ import org.jboss.dmr.ModelNode;
  * A real headless browser for the ITs: Debian's {@code chromium} driven through its {@code chromedriver} with the W3C
  * WebDriver protocol, spoken here with the JDK's HTTP client and jboss-dmr's JSON.
  *
- * <p>Why not Selenium: the ITs need five commands (new session, navigate, execute async script, quit, status), which
- * are a few lines of JSON over HTTP each; Selenium would add a dozen jars and Selenium Manager, whose job is to fetch
- * browsers and drivers at run time, which these tests must never do. Both programs come from Debian packages
- * ({@code .ci/run} installs them) and are used from fixed paths only.
+ * <p>Why not Selenium: the ITs need a handful of commands (new session, navigate, execute async script, cookies, quit,
+ * status), which are a few lines of JSON over HTTP each; Selenium would add a dozen jars and Selenium Manager, whose
+ * job is to fetch browsers and drivers at run time, which these tests must never do. Both programs come from Debian
+ * packages ({@code .ci/run} installs them) and are used from fixed paths only.
  *
  * <p>Each instance is a chromedriver on a free loopback port, one session, and a fresh profile directory; {@link
  * #close()} ends the session, the driver and any browser process left behind, and deletes the profile.
@@ -70,6 +72,12 @@ public final class HeadlessChromium implements AutoCloseable {
     /** Whether the Debian packages are installed; tests use it to skip, and CI installs both so that none skips. */
     public static boolean available() {
         return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    }
+
+    /** Skips the calling test, saying what to install, where the Debian packages are missing. */
+    public static void assumeInstalled() {
+        assumeTrue(available(), "needs " + CHROMIUM + " and " + CHROMEDRIVER
+                + " (apt-get install chromium chromium-driver; .ci/run does)");
     }
 
     /** Starts chromedriver, waits until it is ready, and opens a browser session. */
@@ -144,6 +152,15 @@ public final class HeadlessChromium implements AutoCloseable {
         body.get("script").set(script);
         body.get("args").setEmptyList();
         return command("POST", session("/execute/async"), body, SCRIPT_TIMEOUT.plus(COMMAND_TIMEOUT));
+    }
+
+    /**
+     * Every cookie the browser would send to the current page, {@code HttpOnly} ones included (which the page's own
+     * scripts cannot see): WebDriver's cookie objects with {@code name}, {@code domain}, {@code httpOnly},
+     * {@code sameSite}… A host-only cookie has the page's host as its {@code domain}, a domain cookie a leading dot.
+     */
+    public List<ModelNode> cookies() throws IOException, InterruptedException {
+        return command("GET", session("/cookie"), null, COMMAND_TIMEOUT).asList();
     }
 
     private String session(String path) {

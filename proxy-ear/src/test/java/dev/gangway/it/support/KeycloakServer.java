@@ -21,8 +21,9 @@ import org.jboss.dmr.ModelNode;
 /**
  * The ITs' identity provider: Keycloak from Maven Central ({@code keycloak-quarkus-dist}, unpacked by proxy-ear's
  * build), in development mode on loopback with the test realm {@code gangway} imported from
- * {@code src/test/resources/keycloak/gangway-realm.json}: groups {@code gangway-users} and {@code gangway-admins},
- * people alice and bob (users), carol (no group), ada (users and admins), and the confidential client
+ * {@code src/test/resources/keycloak/gangway-realm.json}: groups {@code gangway-users}, {@code gangway-admins} and
+ * {@code gangway-testers} (the IT server's {@code privateTunnelGroups}), people alice and bob (users), carol (no
+ * group), ada (users and admins), tess (testers only), and the confidential client
  * {@code gangway} with the {@code groups} claim.
  *
  * <p>Started once per IT run, by the first test that asks for it ({@link #shared()}: some 20–40 s), and stopped by a
@@ -120,9 +121,45 @@ public final class KeycloakServer {
     /** Removes {@code username} from {@code group} through Keycloak's admin REST API, as an administrator would. */
     public void removeFromGroup(String username, String group) throws IOException, InterruptedException {
         String token = adminToken();
-        String user = admin(token, "GET", "/users?exact=true&username=" + encode(username)).get(0).get("id").asString();
+        String user = userId(token, username);
         String groupId = admin(token, "GET", "/groups?exact=true&search=" + encode(group)).get(0).get("id").asString();
         admin(token, "DELETE", "/users/" + user + "/groups/" + groupId);
+    }
+
+    /**
+     * Adds a person to the realm with a password and these groups, through the admin REST API; e-mail and names are
+     * set so that Keycloak's user profile asks nothing more at their first sign-in.
+     */
+    public void createUser(String username, String password, String... groups) throws IOException, InterruptedException {
+        ModelNode user = new ModelNode();
+        user.get("username").set(username);
+        user.get("enabled").set(true);
+        user.get("email").set(username + "@example.com");
+        user.get("emailVerified").set(true);
+        user.get("firstName").set(username);
+        user.get("lastName").set("Tester");
+        ModelNode credential = user.get("credentials").add();
+        credential.get("type").set("password");
+        credential.get("value").set(password);
+        credential.get("temporary").set(false);
+        user.get("groups").setEmptyList();
+        for (String group : groups) {
+            user.get("groups").add("/" + group);
+        }
+        admin(adminToken(), "POST", "/users", user);
+    }
+
+    /** Disables {@code username} at the provider, as an administrator does when someone leaves. */
+    public void disableUser(String username) throws IOException, InterruptedException {
+        String token = adminToken();
+        String user = userId(token, username);
+        ModelNode update = new ModelNode();
+        update.get("enabled").set(false);
+        admin(token, "PUT", "/users/" + user, update);
+    }
+
+    private String userId(String token, String username) throws IOException, InterruptedException {
+        return admin(token, "GET", "/users?exact=true&username=" + encode(username)).get(0).get("id").asString();
     }
 
     private String adminToken() throws IOException, InterruptedException {
@@ -139,15 +176,27 @@ public final class KeycloakServer {
     }
 
     private ModelNode admin(String token, String method, String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+        return admin(token, method, path, null);
+    }
+
+    private ModelNode admin(String token, String method, String path, ModelNode body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
                         URI.create("http://localhost:" + port + "/admin/realms/" + REALM + path))
-                .header("Authorization", "Bearer " + token).method(method, HttpRequest.BodyPublishers.noBody())
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10));
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body.toJSONString(true)));
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() / 100 != 2) {
             throw new IOException("Keycloak admin " + method + " " + path + ": " + response.statusCode() + " "
                     + response.body());
         }
-        return response.body().isEmpty() ? new ModelNode() : ModelNode.fromJSONString(response.body());
+        return response.body().isEmpty() || !response.body().startsWith("[") && !response.body().startsWith("{")
+                ? new ModelNode() : ModelNode.fromJSONString(response.body());
     }
 
     private static String encode(String value) {

@@ -20,20 +20,43 @@ public final class SsoMode {
 
     /** authMode sso; returns once the sign-in pages answer with a redirect to Keycloak. */
     public static KeycloakServer on() throws Exception {
+        return on(new String[0]);
+    }
+
+    /**
+     * authMode sso with more settings for this test class, as system properties the adapter's settings are
+     * expressions of (e.g. {@code "gangway.sso.recheck-interval", "1"}); {@link #off(String...)} takes them back.
+     *
+     * @param nameValuePairs alternating system property names and values
+     */
+    public static KeycloakServer on(String... nameValuePairs) throws Exception {
         KeycloakServer keycloak = KeycloakServer.shared();
+        for (int i = 0; i < nameValuePairs.length; i += 2) {
+            ManagementApi.result("add", property(nameValuePairs[i]), "value", nameValuePairs[i + 1]);
+        }
         ManagementApi.result("add", AUTH_MODE_PROPERTY, "value", "sso");
         ServerReload.reloadAndAwait("sign-in pages protected by the OIDC client after reload",
                 () -> accountStatus() == 302);
         return keycloak;
     }
 
-    /** authMode open again; returns once any key logs in. */
-    public static void off() throws Exception {
+    /**
+     * authMode open again, without the system properties named (those {@link #on(String...)} set); returns once any
+     * key logs in.
+     */
+    public static void off(String... propertyNames) throws Exception {
+        for (String name : propertyNames) {
+            ManagementApi.execute("remove", property(name));
+        }
         try (SshKeyPair anyKey = SshKeyPair.ed25519()) {
             ModelNode removed = ManagementApi.execute("remove", AUTH_MODE_PROPERTY);
             ServerReload.reloadAndAwaitLogin(anyKey, "sso-off-env");
             assertEquals("success", removed.get("outcome").asString(), removed.toJSONString(true));
         }
+    }
+
+    private static String[] property(String name) {
+        return new String[] {"system-property", name};
     }
 
     private static int accountStatus() {

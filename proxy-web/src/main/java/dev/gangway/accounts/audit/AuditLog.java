@@ -12,7 +12,7 @@ import org.jboss.logging.annotations.MessageLogger;
  * The audit trail (ids GANGWAY 3300–3399) on category {@code dev.gangway.audit}, which wildfly-config sends to its own
  * file, {@code gangway-audit.log}, for an operator to ship to their SIEM. One line per event, each saying what
  * happened ({@code event=}), who did it ({@code actor=} name and subject), to what, and from where (the client's
- * address); the handler's format puts the time first.
+ * address); the handler's format (wildfly-config) puts the time first and the node's name last ({@code node=}).
  */
 @MessageLogger(projectCode = "GANGWAY", length = 4)
 public interface AuditLog extends BasicLogger {
@@ -47,4 +47,26 @@ public interface AuditLog extends BasicLogger {
     @LogMessage(level = Logger.Level.INFO)
     @Message(id = 3306, value = "event=ssh-login-refused key=%s ssh-user=%s reason=\"%s\" from=%s")
     void sshLoginRefused(String fingerprint, String sshUser, String reason, String from);
+
+    @LogMessage(level = Logger.Level.INFO)
+    @Message(id = 3307, value = "event=tunnel-opened owner=%s subject=%s key=%s client-id=%s ssh-user=%s tunnel=%s url=%s access=%s from=%s")
+    void tunnelOpened(String owner, String subject, String fingerprint, String clientId, String sshUser, String tunnel,
+                      String url, String access, String from);
+
+    @LogMessage(level = Logger.Level.INFO)
+    @Message(id = 3308, value = "event=tunnel-closed owner=%s subject=%s key=%s client-id=%s ssh-user=%s tunnel=%s url=%s access=%s reason=\"%s\" from=%s")
+    void tunnelClosed(String owner, String subject, String fingerprint, String clientId, String sshUser, String tunnel,
+                      String url, String access, String reason, String from);
+
+    // 3320-3339: re-checks at the identity provider (authMode sso).
+
+    @LogMessage(level = Logger.Level.INFO)
+    @Message(id = 3320, value = "event=standing-lost owner=%s subject=%s reason=\"%s\" trigger=%s sessions-closed=%d "
+            + "from=identity-provider")
+    void standingLost(String owner, String subject, String reason, String trigger, int sessionsClosed);
+
+    @LogMessage(level = Logger.Level.INFO)
+    @Message(id = 3321, value = "event=key-lifetime-passed owner=%s subject=%s last-confirmed=%s sessions-closed=%d "
+            + "from=gangway")
+    void keyLifetimePassed(String owner, String subject, String lastConfirmed, int sessionsClosed);
 }

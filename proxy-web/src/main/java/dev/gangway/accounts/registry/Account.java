@@ -44,9 +44,20 @@ public class Account {
     @Column(name = "last_confirmed_at")
     private Instant lastConfirmedAt;
 
-    /** The provider's refresh token, for the periodic re-check (phase 2 fills it). Never logged. */
+    /**
+     * The provider's latest refresh token, what the re-checks present at the provider's token endpoint. Never logged
+     * and never copied into {@link AccountInfo}. Stored as the provider issued it: the client is confidential, so the
+     * token is of no use without the client secret, which is in the server's configuration and not in this database.
+     */
     @Column(name = "refresh_token", length = AccountClaims.MAX_TOKEN_LENGTH)
     private String refreshToken;
+
+    /**
+     * Why the provider refused to vouch for this person at the last re-check (the refresh was refused: disabled,
+     * session revoked or expired), or null while in good standing. Set, it refuses their keys until they sign in.
+     */
+    @Column(name = "provider_refusal", length = AccountClaims.MAX_TEXT_LENGTH)
+    private String providerRefusal;
 
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
@@ -60,6 +71,7 @@ public class Account {
         this.createdAt = createdAt;
     }
 
+    /** The provider vouched for the person (a sign-in or a refresh) with these claims. */
     void update(AccountClaims claims, Instant confirmedAt) {
         displayName = claims.displayName();
         email = claims.email();
@@ -67,10 +79,28 @@ public class Account {
         groups.addAll(claims.groups());
         admin = claims.admin();
         lastConfirmedAt = confirmedAt;
+        providerRefusal = null;
     }
 
     void confirm(Instant confirmedAt) {
         lastConfirmedAt = confirmedAt;
+    }
+
+    /** Keeps the provider's newest refresh token; {@code null} leaves the one held (the provider did not rotate it). */
+    void keepRefreshToken(String token) {
+        if (token != null) {
+            refreshToken = token;
+        }
+    }
+
+    String refreshToken() {
+        return refreshToken;
+    }
+
+    /** The provider refused the refresh: the token is spent, and the person's keys stop until they sign in again. */
+    void refusedByProvider(String reason) {
+        providerRefusal = reason;
+        refreshToken = null;
     }
 
     String subject() {
@@ -78,6 +108,7 @@ public class Account {
     }
 
     AccountInfo info() {
-        return new AccountInfo(subject, displayName, email, Set.copyOf(groups), admin, lastConfirmedAt, createdAt);
+        return new AccountInfo(subject, displayName, email, Set.copyOf(groups), admin, lastConfirmedAt, createdAt,
+                providerRefusal);
     }
 }

@@ -37,6 +37,15 @@ public class KeyRegistry {
 
     /** Creates or updates the account from a sign-in's claims; the provider has just vouched for the person. */
     public AccountInfo signedIn(AccountClaims claims) {
+        return signedIn(claims, null);
+    }
+
+    /**
+     * As {@link #signedIn(AccountClaims)}, keeping the sign-in's refresh token for the re-checks.
+     *
+     * @param refreshToken the provider's refresh token, or {@code null} when it issued none
+     */
+    public AccountInfo signedIn(AccountClaims claims, String refreshToken) {
         Instant now = now();
         Account account = em.find(Account.class, claims.subject());
         if (account == null) {
@@ -44,12 +53,42 @@ public class KeyRegistry {
             em.persist(account);
         }
         account.update(claims, now);
+        account.keepRefreshToken(refreshToken);
         return account.info();
     }
 
     /** The provider confirmed the person again (a token refresh succeeded). */
     public void confirmed(String subject) {
-        account(subject, Reason.NO_SUCH_ACCOUNT).confirm(now());
+        confirmed(subject, now());
+    }
+
+    /** The provider confirmed the person at {@code when}. */
+    public void confirmed(String subject, Instant when) {
+        account(subject, Reason.NO_SUCH_ACCOUNT).confirm(when.truncatedTo(ChronoUnit.MICROS));
+    }
+
+    /** The refresh token a re-check presents at the provider, if the account holds one. Never log it. */
+    public Optional<String> refreshToken(String subject) {
+        return Optional.ofNullable(em.find(Account.class, subject)).map(Account::refreshToken);
+    }
+
+    /**
+     * A re-check at the provider succeeded: the person's claims as the provider states them now, and the rotated
+     * refresh token ({@code null} when the provider kept the old one).
+     */
+    public AccountInfo reconfirmed(AccountClaims claims, String refreshToken) {
+        Account account = account(claims.subject(), Reason.NO_SUCH_ACCOUNT);
+        account.update(claims, now());
+        account.keepRefreshToken(refreshToken);
+        return account.info();
+    }
+
+    /** A re-check at the provider was refused: the person's keys stop working until they sign in again. */
+    public AccountInfo refusedByProvider(String subject, String reason) {
+        Account account = account(subject, Reason.NO_SUCH_ACCOUNT);
+        account.refusedByProvider(reason.length() > AccountClaims.MAX_TEXT_LENGTH
+                ? reason.substring(0, AccountClaims.MAX_TEXT_LENGTH) : reason);
+        return account.info();
     }
 
     public Optional<AccountInfo> account(String subject) {

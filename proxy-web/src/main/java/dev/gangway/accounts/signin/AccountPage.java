@@ -21,7 +21,11 @@ final class AccountPage {
             + "pre{background:#1d232a;color:#e8edf2;padding:.8rem;border-radius:6px;overflow-x:auto}"
             + "textarea{width:100%;height:5rem;font-family:ui-monospace,monospace}"
             + "input[type=text]{width:16rem}button{cursor:pointer;padding:.3rem .8rem}"
-            + "form{display:grid;gap:.5rem;background:#fff;border:1px solid #dde3ea;border-radius:8px;padding:1rem}";
+            + "form{display:grid;gap:.5rem;background:#fff;border:1px solid #dde3ea;border-radius:8px;padding:1rem}"
+            + "form.inline{display:flex;gap:.4rem;align-items:center;background:none;border:0;padding:0}"
+            + "form.inline input{flex:1;min-width:6rem;width:auto}"
+            + "td.actions{white-space:nowrap}td.actions button+button{margin-left:.4rem}"
+            + "td.fingerprint{font-family:ui-monospace,monospace;font-size:.8rem;word-break:break-all}";
 
     private AccountPage() {
     }
@@ -51,10 +55,11 @@ final class AccountPage {
         }
         html.append("<h2>Your SSH keys</h2><table id=\"keys\"><thead><tr><th>Name</th><th>Fingerprint</th>")
                 .append("<th>Type</th><th>Last used</th><th></th></tr></thead><tbody></tbody></table>")
+                .append("<div class=\"error\" id=\"keys-error\" role=\"alert\"></div>")
                 .append("<h2>Add a key</h2><form id=\"add-key-form\">")
                 .append("<label>Public key (the line in <code>~/.ssh/id_ed25519.pub</code>)")
                 .append("<textarea id=\"public-key\" required></textarea></label>")
-                .append("<label>Name <input type=\"text\" id=\"key-name\" maxlength=\"100\" required></label>")
+                .append("<label>Name <input type=\"text\" id=\"key-name\" maxlength=\"64\" required></label>")
                 .append("<div><button type=\"submit\" id=\"add-key\">Add key</button></div>")
                 .append("<div class=\"error\" id=\"key-error\" role=\"alert\"></div></form>")
                 .append("<h2>Your live tunnels</h2><table id=\"tunnels\"><thead><tr><th>Tunnel</th><th>URL</th>")

@@ -9,6 +9,7 @@ import dev.gangway.accounts.identity.SignedInPerson;
 import dev.gangway.connector.api.SsoSettings;
 import org.wildfly.security.http.oidc.IDToken;
 import org.wildfly.security.http.oidc.OidcPrincipal;
+import org.wildfly.security.http.oidc.RefreshableOidcSecurityContext;
 
 /** Reads the signed-in person from a request that WildFly's OIDC mechanism authenticated. */
 public final class OidcRequests {
@@ -28,5 +29,17 @@ public final class OidcRequests {
         List<String> groups = token.hasClaim(sso.groupsClaim()) ? token.getStringListClaimValue(sso.groupsClaim()) : null;
         return Optional.of(SignedInPeople.person(token.getSubject(), token.getPreferredUsername(), token.getEmail(),
                 groups, sso.adminGroup()));
+    }
+
+    /**
+     * The refresh token WildFly's OIDC mechanism received with the request's sign-in, or empty (not signed in through
+     * the provider, or the provider issued none). Never log it.
+     */
+    public static Optional<String> refreshToken(HttpServletRequest request) {
+        if (request.getUserPrincipal() instanceof OidcPrincipal<?> principal
+                && principal.getOidcSecurityContext() instanceof RefreshableOidcSecurityContext context) {
+            return Optional.ofNullable(context.getRefreshToken()).filter(token -> !token.isEmpty());
+        }
+        return Optional.empty();
     }
 }

@@ -7,6 +7,7 @@ import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
 
 import dev.gangway.accounts.audit.AuditLog;
 import dev.gangway.accounts.identity.SignedInPerson;
@@ -19,10 +20,10 @@ import dev.gangway.proxy.web.SignInPaths;
 /**
  * Where a sign-in lands once WildFly's OIDC mechanism has verified the person at the provider: the account is
  * created or updated from the ID token's claims (the provider has just vouched for the person, so this counts as a
- * confirmation), then the browser goes on to the self-service page, or, for a private tunnel's visitor
- * ({@code ?return=<URL on the tunnel host>}), back to that tunnel through a one-time code.
+ * confirmation), then the browser goes on to the self-service page, or, for a private tunnel's visitor (the return
+ * URL {@link SignInStart} kept in the session), back to that tunnel through a one-time code.
  */
-@WebServlet(SignInPaths.SIGN_IN)
+@WebServlet(SignInPaths.SIGN_IN_DONE)
 public class SignInServlet extends HttpServlet {
 
     @Inject
@@ -36,11 +37,17 @@ public class SignInServlet extends HttpServlet {
             response.sendError(HttpServletResponse.SC_FORBIDDEN, "not signed in through single sign-on");
             return;
         }
-        registry.signedIn(SignedInPeople.claims(person));
+        // The refresh token lets the key authority re-check the person at the provider later (at SSH logins and on
+        // the interval) without them; a sign-in also lifts a refusal from an earlier re-check.
+        registry.signedIn(SignedInPeople.claims(person), OidcRequests.refreshToken(request).orElse(null));
         SignInLogger.LOG.signedIn(person.displayName(), person.subject(), request.getRemoteAddr());
         AuditLog.LOG.signIn(person.displayName(), person.subject(), String.join(",", person.groups()),
                 request.getRemoteAddr());
-        String returnUrl = request.getParameter("return");
+        HttpSession session = request.getSession(false);
+        String returnUrl = session == null ? null : (String) session.getAttribute(SignInStart.RETURN_ATTRIBUTE);
+        if (session != null) {
+            session.removeAttribute(SignInStart.RETURN_ATTRIBUTE); // used once: a later plain sign-in goes to the page
+        }
         if (returnUrl == null || returnUrl.isEmpty()) {
             response.sendRedirect(SignInPaths.ACCOUNT);
             return;

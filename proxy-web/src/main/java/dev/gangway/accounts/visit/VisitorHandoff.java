@@ -87,6 +87,16 @@ public final class VisitorHandoff {
                 + URLEncoder.encode(code, StandardCharsets.UTF_8);
     }
 
+    /** Whether {@link #issue} would take {@code returnUrl}: an http(s) URL on a tunnel host. */
+    public boolean isTunnelUrl(String returnUrl) {
+        try {
+            tunnelUrl(returnUrl);
+            return true;
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return false;
+        }
+    }
+
     /**
      * Redeems a code once.
      *

@@ -6,8 +6,13 @@ package dev.gangway.proxy.web;
  */
 public final class SignInPaths {
 
-    /** Signs the visitor in, then sends them on (the self-service page, or back to a tunnel host). */
+    /**
+     * Where sign-in starts; not protected itself: it keeps a private tunnel's {@code ?return=} in the visitor's
+     * session and sends them on to {@link #SIGN_IN_DONE}.
+     */
     public static final String SIGN_IN = "/_gangway/signin";
+    /** Protected: the provider's sign-in happens on the way here; then on to the self-service page or the tunnel. */
+    public static final String SIGN_IN_DONE = SIGN_IN + "/done";
     /** The self-service page. */
     public static final String ACCOUNT = "/_gangway/account";
     /** The self-service and admin REST API. */

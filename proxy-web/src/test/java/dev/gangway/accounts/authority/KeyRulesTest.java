@@ -54,9 +54,30 @@ class KeyRulesTest {
         assertFalse(KeyRules.decide(key(Set.of("users"), null), "users", LIFETIME, NOW).allowed());
     }
 
+    @Test
+    void anOwnerTheProviderRefusedAtTheLastRecheckIsRefusedWhateverTheirGroupsAndConfirmation() {
+        KeyDecision decision = KeyRules.decide(key(Set.of("users"), NOW.minusSeconds(60), "invalid_grant: User disabled"),
+                "users", LIFETIME, NOW);
+        assertFalse(decision.allowed());
+        assertTrue(decision.reason().contains("refused by the identity provider")
+                && decision.reason().contains("User disabled") && decision.reason().contains("sign in again"),
+                decision.reason());
+    }
+
+    @Test
+    void outlivedIsTrueOnlyPastTheLifetimeOrWithoutAnyConfirmation() {
+        assertFalse(KeyRules.outlived(key(Set.of("users"), NOW.minus(LIFETIME)).owner(), LIFETIME, NOW));
+        assertTrue(KeyRules.outlived(key(Set.of("users"), NOW.minus(LIFETIME).minusMillis(1)).owner(), LIFETIME, NOW));
+        assertTrue(KeyRules.outlived(key(Set.of("users"), null).owner(), LIFETIME, NOW));
+    }
+
     private static KeyInfo key(Set<String> groups, Instant confirmed) {
+        return key(groups, confirmed, null);
+    }
+
+    private static KeyInfo key(Set<String> groups, Instant confirmed, String providerRefusal) {
         AccountInfo owner = new AccountInfo("sub-1", "alice", "alice@example.com", groups, false, confirmed,
-                NOW.minus(Duration.ofDays(3)));
+                NOW.minus(Duration.ofDays(3)), providerRefusal);
         return new KeyInfo(1, "SHA256:abc", "ssh-ed25519", "ssh-ed25519 AAAA", "laptop", owner,
                 NOW.minus(Duration.ofDays(2)), null);
     }

@@ -123,6 +123,11 @@ final class SocketTunnelFactory implements TunnelConnectionFactory {
         return backends.keySet().stream().map(this::info).toList();
     }
 
+    @Override
+    public List<TunnelInfo> localTunnels() {
+        return tunnels();
+    }
+
     // Key authorities and revocation belong to the SSH side, which these stream tests replace with plain sockets.
 
     @Override

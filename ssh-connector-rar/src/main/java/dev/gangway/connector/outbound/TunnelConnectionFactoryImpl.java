@@ -8,6 +8,7 @@ import dev.gangway.connector.api.TunnelConnectionFactory;
 import dev.gangway.connector.api.TunnelObserver;
 import dev.gangway.connector.api.TunnelException;
 import dev.gangway.connector.api.TunnelInfo;
+import dev.gangway.connector.tunnel.RegisteredTunnel;
 import dev.gangway.connector.tunnel.Tunnel;
 import jakarta.resource.Referenceable;
 import jakarta.resource.ResourceException;
@@ -106,6 +107,13 @@ public class TunnelConnectionFactoryImpl implements TunnelConnectionFactory, Ser
     }
 
     @Override
+    public List<TunnelInfo> localTunnels() {
+        // Other nodes' tunnels are RemoteTunnels; this node's are what its registry registered.
+        return managedConnectionFactory.directory().all().stream()
+                .filter(RegisteredTunnel.class::isInstance).map(Tunnel::info).toList();
+    }
+
+    @Override
     public void useTunnelCluster(TunnelCluster cluster) {
         managedConnectionFactory.adapter().tunnelClusters().use(cluster);
     }
@@ -118,12 +126,12 @@ public class TunnelConnectionFactoryImpl implements TunnelConnectionFactory, Ser
     // Placeholders until the audit work lands (branch sso-rest replaces them).
     @Override
     public void observeTunnels(TunnelObserver observer) {
-        throw new UnsupportedOperationException("not yet");
+        managedConnectionFactory.adapter().tunnelObservers().add(observer);
     }
 
     @Override
     public void stopObserving(TunnelObserver observer) {
-        throw new UnsupportedOperationException("not yet");
+        managedConnectionFactory.adapter().tunnelObservers().remove(observer);
     }
 
     private static String normalize(String key) {

@@ -112,7 +112,7 @@ final class KeyAuthorityUserAuth extends UserAuthPublicKey {
     /** The decision, delivered on the server's timer thread (not at all once the server has stopped). */
     private CompletionStage<KeyDecision> ask(ServerSession session, PublicKey key, boolean signatureVerified) {
         String fingerprint = KeyFingerprints.fingerprint(key);
-        String remote = String.valueOf(session.getIoSession().getRemoteAddress());
+        String remote = SocketAddresses.hostPort(session.getIoSession().getRemoteAddress());
         KeyLogin login = new KeyLogin(fingerprint, KeyFingerprints.type(key), KeyFingerprints.openSshLine(key),
                 getUsername(), remote, signatureVerified);
         Executor timer = session.getFactoryManager().getScheduledExecutorService();

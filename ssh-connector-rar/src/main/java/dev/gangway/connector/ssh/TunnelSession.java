@@ -24,6 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One authenticated SSH connection as the tunnel registry sees it ({@link TunnelOwner}): who it is, whether it is
@@ -45,6 +46,9 @@ final class TunnelSession implements TunnelOwner {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final KeepaliveMonitor keepalive;
     private final TunnellessSessionTimeout tunnelless;
+    private final String remoteAddress;
+    /** The first reason the server gave for closing the connection; stays null when the client ends it. */
+    private final AtomicReference<String> closedBecause = new AtomicReference<>();
 
     TunnelSession(Session session, String clientId, String envId, SessionKey key, ScheduledExecutorService timer,
                   SshSettings settings, TunnelRegistry registry) {
@@ -59,6 +63,8 @@ final class TunnelSession implements TunnelOwner {
         this.replies = new GlobalReplyQueue(session, () -> clientId);
         this.keepalive = new KeepaliveMonitor(this, timer, settings.keepaliveInterval(), settings.keepaliveMaxMissed());
         this.tunnelless = new TunnellessSessionTimeout(this, registry, timer, settings.tunnellessTimeout());
+        // Kept from the start: MINA's session may no longer know its peer once it closes, and the close is audited.
+        this.remoteAddress = SocketAddresses.hostPort(session.getIoSession().getRemoteAddress());
     }
 
     /** The tunnel session attached to an authenticated MINA session, or {@code null} before authentication. */
@@ -123,6 +129,7 @@ final class TunnelSession implements TunnelOwner {
      * peer does not take it.
      */
     void revoke(String reason) {
+        closedBecause.compareAndSet(null, reason);
         int tunnels = registry.tunnelsOf(this).size();
         markClosed();
         registry.unregisterAll(this);
@@ -157,6 +164,16 @@ final class TunnelSession implements TunnelOwner {
     @Override
     public boolean isOpen() {
         return !closed.get() && session.isOpen();
+    }
+
+    @Override
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public String closedBecause() {
+        return closedBecause.get();
     }
 
     @Override
@@ -195,6 +212,7 @@ final class TunnelSession implements TunnelOwner {
 
     @Override
     public void closeNow(String reason) {
+        closedBecause.compareAndSet(null, reason);
         SshLogger.CLIENT.closingSession(clientId, envId, reason);
         // Immediate: a frozen peer would never acknowledge a graceful disconnect.
         session.close(true);

@@ -37,6 +37,10 @@ interface TunnelLogger extends BasicLogger {
     @Message(id = 1303, value = "Could not close the connection of client %s (user %s) after it lost a tunnel to a take-over; its keepalive will drop it if it is really dead. If it repeats, report it with the stack trace")
     void closeFailed(String clientId, String envId, @Cause Throwable cause);
 
+    @LogMessage(level = ERROR)
+    @Message(id = 1390, value = "A tunnel observer (%s) failed when told that tunnel %s %s; the audit log may miss this event. Report this as a bug with the stack trace")
+    void observerFailed(String observer, String key, String event, @Cause Throwable cause);
+
     @LogMessage(level = WARN)
     @Message(id = 1304, value = "Tunnel %s could not be %s in the cluster directory (%s); the forward was refused and the client will retry. Check that the cluster's tunnels cache is running on this node (server log, /subsystem=infinispan/cache-container=gangway) and that this node is in the cluster view")
     void clusterWriteFailed(String key, String what, String reason, @Cause Throwable cause);

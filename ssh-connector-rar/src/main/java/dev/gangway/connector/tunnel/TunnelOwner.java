@@ -34,6 +34,15 @@ public interface TunnelOwner {
 
     boolean isOpen();
 
+    /** The SSH client's address as this server saw it connect, {@code host:port}: for the audit log. */
+    String remoteAddress();
+
+    /**
+     * Why the server closed this connection ({@link #closeNow}, a revocation), for the audit log; {@code null} while
+     * it is open and when the client or the network ended it.
+     */
+    String closedBecause();
+
     /**
      * A round trip the peer must answer (for instance a global request with want-reply). Completes {@code true} if
      * the answer came within {@code timeout}, {@code false} otherwise (also when the connection is already closed);

@@ -101,6 +101,16 @@ final class FakeOwner implements TunnelOwner {
     }
 
     @Override
+    public String remoteAddress() {
+        return "192.0.2.1:" + (40000 + Math.floorMod(envId.hashCode(), 20000));
+    }
+
+    @Override
+    public String closedBecause() {
+        return closeReasons.isEmpty() ? null : closeReasons.get(0);
+    }
+
+    @Override
     public void closeNow(String reason) {
         closeReasons.add(reason);
         disconnect();

@@ -70,7 +70,12 @@ public class RegistryTestServlet extends HttpServlet {
                     args.getString("displayName", null), args.getString("email", null), strings(args, "groups"),
                     args.getBoolean("admin", false))));
             case "confirmed" -> {
-                registry.confirmed(text(args, "subject"));
+                // "at" backdates the confirmation: how the ITs make an owner outlive the key lifetime.
+                if (args.containsKey("at")) {
+                    registry.confirmed(text(args, "subject"), Instant.parse(text(args, "at")));
+                } else {
+                    registry.confirmed(text(args, "subject"));
+                }
                 yield JsonValue.EMPTY_JSON_OBJECT;
             }
             case "account" -> optional(registry.account(text(args, "subject")).map(RegistryTestServlet::account));
@@ -164,6 +169,7 @@ public class RegistryTestServlet extends HttpServlet {
         nullable(json, "email", account.email());
         nullable(json, "lastConfirmedAt", account.lastConfirmedAt() == null ? null
                 : account.lastConfirmedAt().toString());
+        nullable(json, "providerRefusal", account.providerRefusal());
         return json.build();
     }
 

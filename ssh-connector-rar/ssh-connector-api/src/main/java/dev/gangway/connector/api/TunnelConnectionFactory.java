@@ -55,8 +55,14 @@ public interface TunnelConnectionFactory {
     /** As {@link #disconnectKey}, for every connection whose key belongs to the owner with this subject. */
     int disconnectOwner(String subject, String reason);
 
-    /** A snapshot of every live tunnel. */
+    /** A snapshot of every live tunnel: in a cluster, every node's. */
     List<TunnelInfo> tunnels();
+
+    /**
+     * A snapshot of the live tunnels whose SSH connections this node holds: what per-node work (re-checking the
+     * owners of live sessions) goes through, so that a cluster's nodes do not each repeat it for every tunnel.
+     */
+    List<TunnelInfo> localTunnels();
 
     /**
      * Makes the adapter file its tunnels in {@code cluster} and find other nodes' tunnels there, replacing any
