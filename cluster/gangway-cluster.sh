@@ -14,13 +14,14 @@
 # they would name the load balancer in front of a real cluster; node 2 serves the same hosts on 8180.
 #
 # Environment: GANGWAY_CLUSTER_NAME (default gangway-demo) keeps this cluster apart from any other on the machine;
-# GANGWAY_CLUSTER_JAVA_OPTS adds JVM options (default -Xms64m -Xmx512m).
+# GANGWAY_CLUSTER_JAVA_OPTS sets the JVMs' options (default -Xms64m -Xmx512m); GANGWAY_CLUSTER_DIR puts the nodes and
+# the shared directory elsewhere (default wildfly-config/target/cluster; the benchmark uses its own work directory).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 server="$root/wildfly-config/target/server"
 ear="$root/proxy-ear/target/proxy-ear.ear"
-cluster="$root/wildfly-config/target/cluster"
+cluster="${GANGWAY_CLUSTER_DIR:-$root/wildfly-config/target/cluster}"
 shared="$cluster/shared"
 name="${GANGWAY_CLUSTER_NAME:-gangway-demo}"
 java_opts="${GANGWAY_CLUSTER_JAVA_OPTS:--Xms64m -Xmx512m}"
