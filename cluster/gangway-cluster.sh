@@ -79,8 +79,8 @@ start_node() {
         return
     fi
     # The management port of the configuration is 9990 + offset; SSH and TLS ports are the adapter's own settings
-    # (not socket bindings), so they are given explicitly. The peer port (node-to-node streams) is 7650 + offset:
-    # its default 7700 would be node 2's JGroups port (7600 + 100).
+    # (not socket bindings), so they are given explicitly. The peer port (node-to-node streams) is its default, 7650,
+    # + offset.
     # LAUNCH_JBOSS_IN_BACKGROUND + JBOSS_PIDFILE: standalone.sh writes the JVM's own pid, which is what stop
     # (and a kill -9 when trying failover) must target, not the script's.
     rm -f "$base/gangway.pid"
@@ -97,7 +97,6 @@ start_node() {
         -Dgangway.cluster.name="$name" \
         -Dgangway.cluster.hosts="$hosts" \
         -Dgangway.cluster.secret="$(cat "$shared/cluster-secret")" \
-        -Dgangway.peer.port=7650 \
         -Dgangway.shared.dir="$shared" \
         > "$base/log/console.log" 2>&1 &
     for _ in $(seq 1 50); do [[ -s "$base/gangway.pid" ]] && break; sleep 0.2; done
