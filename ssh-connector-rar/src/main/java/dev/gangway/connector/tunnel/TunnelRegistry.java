@@ -244,14 +244,18 @@ public final class TunnelRegistry implements TunnelDirectory {
     }
 
     /**
-     * From now on files this node's tunnels in {@code link}'s directory and finds other nodes' there. The tunnels
-     * held already are filed at once (a key another node filed meanwhile is decided by the merge rule).
+     * From now on files this node's tunnels in {@code link}'s directory and finds other nodes' there. Joining is a
+     * re-assertion ({@link #reassert}): the tunnels held already are filed at once (a key another node filed
+     * meanwhile is decided by the merge rule), and entries naming this node that it does not hold are released. The
+     * latter are left by an earlier life of this node, restarted under the same name before the cluster noticed it
+     * had gone (a crash followed by a quick restart): their holder's view change never came, so nobody else removes
+     * them.
      */
     public void useCluster(ClusterLink link) {
         Objects.requireNonNull(link, "link");
         cluster = link;
         remotes.clear();
-        refileAll(link);
+        reassert();
     }
 
     /**
@@ -284,7 +288,8 @@ public final class TunnelRegistry implements TunnelDirectory {
     }
 
     /**
-     * After partitions merged: entries naming this node that it does not hold are released (no stale resurrection),
+     * On joining and after partitions merged: entries naming this node that it does not hold are released (no stale
+     * resurrection),
      * and every tunnel it holds is filed again, conflicts decided by the rule ({@link ClusterFiling#keeps}).
      */
     public void reassert() {

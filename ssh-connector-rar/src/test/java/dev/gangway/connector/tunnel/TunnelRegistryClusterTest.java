@@ -201,6 +201,20 @@ class TunnelRegistryClusterTest {
     }
 
     @Test
+    void joiningReleasesEntriesOfAnEarlierLifeOfThisNode() throws Exception {
+        // A node restarted under the same name before the others saw it go: its old entries are still filed.
+        ClusterTunnel earlier = new ClusterTunnel(info("stale-" + CLIENT, Instant.now()), "node-a", "a:1");
+        cluster.put(earlier);
+        ClusterTunnel otherNodes = new ClusterTunnel(info("other-" + CLIENT, Instant.now()), "node-b", "b:1");
+        cluster.put(otherNodes);
+
+        registry.useCluster(new ClusterLink(nodeA, "a:1", peers));
+
+        assertFalse(cluster.entries().containsKey("stale-" + CLIENT));
+        assertEquals(otherNodes, cluster.entries().get("other-" + CLIENT), "another node's entry is not this node's to release");
+    }
+
+    @Test
     void aMergeReleasesStaleEntriesOfThisNodeAndKeepsHeldOnes() throws Exception {
         registry.useCluster(new ClusterLink(nodeA, "a:1", peers));
         FakeOwner owner = owner("env", Probe.ALIVE);
