@@ -10,7 +10,7 @@
 # (wildfly-config/target/server) with base directories of their own under wildfly-config/target/cluster/node1|node2
 # (logs in <node>/log/server.log), started with its cluster profile, standalone-cluster.xml. They share
 # wildfly-config/target/cluster/shared: SSH host key, identity key, TLS key store, the H2 key registry
-# (AUTO_SERVER=TRUE) and the demo's cluster secret. Tunnel URLs name node 1 (http://<name>-<id>.localhost:8080), as
+# (AUTO_SERVER=TRUE), the demo's cluster secret and the key store of the key that encrypts cluster messages. Tunnel URLs name node 1 (http://<name>-<id>.localhost:8080), as
 # they would name the load balancer in front of a real cluster; node 2 serves the same hosts on 8180.
 #
 # Environment: GANGWAY_CLUSTER_NAME (default gangway-demo) keeps this cluster apart from any other on the machine;
@@ -51,6 +51,13 @@ prepare() {
     # The cluster secret (JGroups AUTH and the node-to-node port): made once, readable by the owner only.
     if [[ ! -f "$shared/cluster-secret" ]]; then
         (umask 077; head -c 32 /dev/urandom | base64 > "$shared/cluster-secret")
+    fi
+    # The AES key that encrypts cluster messages (SYM_ENCRYPT), in a PKCS12 key store whose password is the cluster
+    # secret (given through the environment, not the command line).
+    if [[ ! -f "$shared/gangway-cluster.p12" ]]; then
+        (umask 077; GANGWAY_CLUSTER_SECRET="$(cat "$shared/cluster-secret")" keytool -genseckey -alias gangway-cluster \
+            -keyalg AES -keysize 256 -storetype PKCS12 -keystore "$shared/gangway-cluster.p12" \
+            -storepass:env GANGWAY_CLUSTER_SECRET > /dev/null)
     fi
     for n in "${nodes[@]}"; do
         local base="$cluster/node$n"
