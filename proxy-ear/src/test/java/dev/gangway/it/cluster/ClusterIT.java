@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -40,7 +42,8 @@ import dev.gangway.proxy.access.PreevyKey;
  * Gangway as a WildFly cluster on loopback: two nodes (three in one test) started from the provisioned server with
  * the cluster profile, real {@code /usr/bin/ssh} clients attached to different nodes, visitors' requests and
  * WebSockets sent to every node. One cluster serves every test, in order: the tests that take nodes down come last
- * (graceful shutdown of the third node, then {@code kill -9} of node 1). Run by failsafe's cluster-it execution
+ * (graceful shutdown of the third node, a node with another cluster key in its place, then {@code kill -9} of
+ * node 1). Run by failsafe's cluster-it execution
  * (proxy-ear/pom.xml), apart from the single-node suite's server.
  */
 @Tag("cluster")
@@ -244,6 +247,8 @@ class ClusterIT {
     @Test
     @Order(7)
     void aGracefulShutdownMovesItsClientsAtOnce() throws Exception {
+        ServerGauges.Snapshot node1Before = ServerGauges.readOn(node1.managementPort());
+        ServerGauges.Snapshot node2Before = ServerGauges.readOn(node2.managementPort());
         try (Backend backend = Backend.start();
              ReconnectingClient client = ReconnectingClient.start(SshKeyPair.ed25519(), "moving", backend.port(),
                      List.of(node3, node1))) {
@@ -256,6 +261,7 @@ class ClusterIT {
             Instant down = Instant.now();
             ReconnectingClient.Held moved = client.awaitHeld(FAILOVER_BOUND);
             assertEquals(node1, moved.node());
+            assertSameHello(client, first, moved);
             awaitStatus(node2, client.tunnelKey(), 200);
             System.out.printf("ClusterIT: graceful shutdown of node3 took %d ms; the client held its tunnel on node1 "
                             + "%d ms after the shutdown began, serving on node2 %d ms after it began%n",
@@ -263,15 +269,45 @@ class ClusterIT {
                     Duration.between(shutdown, Instant.now()).toMillis());
             cluster.awaitView(Duration.ofSeconds(30), node1, node2);
         }
+        awaitThreadsBack(node1, node1Before);
+        awaitThreadsBack(node2, node2Before);
     }
 
     @Test
     @Order(8)
+    void aNodeWithAnotherClusterKeyCannotJoin() throws Exception {
+        // Same cluster name, host list and secret (AUTH would let it in), but its own AES key: every message of its
+        // that reaches GMS is encrypted with a key the members do not have. It takes the place node 3 left.
+        Path otherKey = cluster.settings().workDir().resolve("other-cluster-key.p12");
+        GangwayCluster.createClusterKey(otherKey, cluster.settings().secret());
+        ClusterNode intruder = new ClusterNode("intruder", node3Offset(), cluster.settings().workDir().resolve("intruder"),
+                cluster.settings(), List.of("-Dgangway.cluster.key-store-file=" + otherKey));
+        try {
+            intruder.start(cluster.nodes());
+            intruder.awaitDeployed();
+            // Its join went unanswered, so it formed a cluster of its own; MERGE3 finds the members (discovery is below
+            // the encryption) every 2-6 s, and each merge attempt is dropped the same way.
+            Poll.until(Duration.ofSeconds(30), Duration.ofMillis(250), "node1 to reject the intruder's messages",
+                    () -> Files.readString(node1.log()).contains("rejected decryption"), Boolean::booleanValue);
+            Thread.sleep(10_000);
+            assertEquals(List.of("intruder"), intruder.view(), "the intruder's view");
+            assertEquals(List.of("node1", "node2"), node1.view().stream().sorted().toList(), "node1's view");
+            assertEquals(List.of("node1", "node2"), node2.view().stream().sorted().toList(), "node2's view");
+        } finally {
+            intruder.kill();
+        }
+        cluster.awaitView(Duration.ofSeconds(30), node1, node2);
+    }
+
+    @Test
+    @Order(9)
     void aKilledHoldersTunnelAnswersAgainWithinThirtySeconds() throws Exception {
+        ServerGauges.Snapshot node2Before = ServerGauges.readOn(node2.managementPort());
         try (Backend backend = Backend.start();
              ReconnectingClient client = ReconnectingClient.start(SshKeyPair.ed25519(), "survivor", backend.port(),
                      List.of(node1, node2))) {
-            assertEquals(node1, client.awaitHeld(Duration.ofSeconds(30)).node());
+            ReconnectingClient.Held first = client.awaitHeld(Duration.ofSeconds(30));
+            assertEquals(node1, first.node());
             awaitStatus(node2, client.tunnelKey(), 200);
 
             Instant killed = Instant.now();
@@ -283,6 +319,7 @@ class ClusterIT {
                     elapsed -> elapsed != null);
             ReconnectingClient.Held moved = client.awaitHeld(Duration.ofSeconds(1));
             assertEquals(node2, moved.node());
+            assertSameHello(client, first, moved);
             System.out.printf("ClusterIT: kill -9 of node1 -> client reconnected to node2 after %d ms, tunnel "
                             + "answering on node2 after %d ms (bound %d s)%n",
                     Duration.between(killed, moved.at()).toMillis(), failover.toMillis(),
@@ -293,6 +330,38 @@ class ClusterIT {
         // Every client gone: the survivor holds no connection, tunnel, stream or pooled connection in use, and its
         // directory has forgotten the killed node's tunnels (Tunnels counts every node's).
         awaitGauges(node2, "SshConnections", 0, "Tunnels", 0, "ActiveStreams", 0, "InUseCount", 0);
+        awaitThreadsBack(node2, node2Before);
+    }
+
+    /**
+     * The same key's client, moved to another node, is told the same: one client id, base URL and tunnel URL (a URL
+     * names the base URL, the load balancer's, never the node that answered).
+     */
+    private static void assertSameHello(ReconnectingClient client, ReconnectingClient.Held first,
+                                        ReconnectingClient.Held moved) {
+        ModelNode before = ModelNode.fromJSONString(first.hello());
+        ModelNode after = ModelNode.fromJSONString(moved.hello());
+        String url = before.get("tunnels", client.request()).asString();
+        assertTrue(url.startsWith("http://" + cluster.tunnelHost(client.tunnelKey())),
+                "hello on " + first.node() + " names the tunnel's URL on the base host: " + first.hello());
+        assertEquals(before, after, "hello on " + first.node() + " and on " + moved.node());
+    }
+
+    /**
+     * After a node has gone, a survivor's gauges and threads come back to what they were before (ServerGauges'
+     * rules: no more connections, tunnels, channels, streams or pooled connections in use; the SSH server's threads
+     * within its fixed pools; other threads within a few of the baseline, the server's elastic pools aside).
+     */
+    private static void awaitThreadsBack(ClusterNode node, ServerGauges.Snapshot baseline) throws Exception {
+        ServerGauges.Snapshot now = ServerGauges.awaitBaselineOn(node.managementPort(), baseline,
+                Duration.ofSeconds(60));
+        System.out.printf("ClusterIT: %s threads: before live %d (other %d, SSH server %d), after live %d (other %d, "
+                        + "SSH server %d)%n", node.name(), baseline.liveThreads(), baseline.otherThreads(),
+                baseline.ownThreads(), now.liveThreads(), now.otherThreads(), now.ownThreads());
+    }
+
+    private static int node3Offset() {
+        return node3.httpPort() - 8080;
     }
 
     /**

@@ -29,14 +29,21 @@ final class ClusterNode {
     private final int offset;
     private final Path base;
     private final ClusterSettings settings;
+    private final List<String> extraProperties;
     private Process script;
     private long jvmPid;
 
     ClusterNode(String name, int offset, Path base, ClusterSettings settings) {
+        this(name, offset, base, settings, List.of());
+    }
+
+    /** A node started with further {@code -Dname=value} arguments after the usual ones (which they override). */
+    ClusterNode(String name, int offset, Path base, ClusterSettings settings, List<String> extraProperties) {
         this.name = name;
         this.offset = offset;
         this.base = base;
         this.settings = settings;
+        this.extraProperties = List.copyOf(extraProperties);
     }
 
     String name() {
@@ -112,6 +119,7 @@ final class ClusterNode {
                 "-Dgangway.cluster.secret=" + settings.secret(),
                 "-Dgangway.peer.port=" + ClusterSettings.PEER_PORT,
                 "-Dgangway.shared.dir=" + settings.sharedDir()));
+        command.addAll(extraProperties);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(base.resolve("log/console.log").toFile());

@@ -14,6 +14,9 @@ record ClusterSettings(Path serverDir, Path ear, Path workDir, String clusterNam
     /** The node-to-node port is this plus the node's offset (its default, 7700, would be the next node's JGroups). */
     static final int PEER_PORT = 7650;
 
+    /** The key store of the key that encrypts cluster messages, in the shared directory (the profile's default). */
+    static final String CLUSTER_KEY_STORE = "gangway-cluster.p12";
+
     /** A node's JGroups port as the others know it: a {@link TcpRelay} this many ports above the real one. */
     static final int RELAY_PORT_DELTA = 10;
 

@@ -5,9 +5,11 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import dev.gangway.it.support.Poll;
@@ -31,6 +33,8 @@ final class GangwayCluster implements AutoCloseable {
         // One certificate for every node, as the README asks of a real cluster.
         Files.copy(settings.serverDir().resolve("standalone/configuration/gangway-tls.p12"),
                 settings.sharedDir().resolve("gangway-tls.p12"));
+        // The key that encrypts cluster messages, as the README asks an operator to make it.
+        createClusterKey(settings.sharedDir().resolve(ClusterSettings.CLUSTER_KEY_STORE), settings.secret());
         for (int i = 1; i <= size; i++) {
             ClusterNode node = new ClusterNode("node" + i, ClusterSettings.offset(i),
                     settings.workDir().resolve("node" + i), settings);
@@ -38,6 +42,29 @@ final class GangwayCluster implements AutoCloseable {
             TcpRelay relay = new TcpRelay(node.advertisedJgroupsPort(), node.jgroupsPort());
             relay.heal();
             relays.add(relay);
+        }
+    }
+
+    /**
+     * A PKCS12 key store holding a new AES key under the alias the cluster profile reads ({@code gangway-cluster}),
+     * with {@code password} as its password, made with the JDK's {@code keytool} as README's operator would.
+     */
+    static void createClusterKey(Path keyStore, String password) throws IOException {
+        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        ProcessBuilder builder = new ProcessBuilder(keytool.toString(), "-genseckey", "-alias", "gangway-cluster",
+                "-keyalg", "AES", "-keysize", "256", "-storetype", "PKCS12", "-keystore", keyStore.toString(),
+                "-storepass:env", "GANGWAY_CLUSTER_SECRET").redirectErrorStream(true);
+        builder.environment().put("GANGWAY_CLUSTER_SECRET", password);
+        Process process = builder.start();
+        try {
+            String output = new String(process.getInputStream().readAllBytes());
+            if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0 || !Files.exists(keyStore)) {
+                throw new IOException("keytool could not make " + keyStore + ": " + output);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted making " + keyStore, e);
         }
     }
 

@@ -21,8 +21,8 @@ import dev.gangway.it.support.SshProcess;
  */
 final class ReconnectingClient implements AutoCloseable {
 
-    /** One successful connection: the tunnel is held on {@code node} since {@code at}. */
-    record Held(ClusterNode node, Instant at) {
+    /** One successful connection: the tunnel is held on {@code node} since {@code at}; {@code hello} its answer. */
+    record Held(ClusterNode node, Instant at, String hello) {
     }
 
     private static final Duration RETRY_PAUSE = Duration.ofMillis(200);
@@ -53,6 +53,11 @@ final class ReconnectingClient implements AutoCloseable {
         return client;
     }
 
+    /** The forward's request string, {@code /<name>}: hello's key for the tunnel. */
+    String request() {
+        return "/" + name;
+    }
+
     String tunnelKey() {
         return name + "-" + key.clientId();
     }
@@ -70,7 +75,7 @@ final class ReconnectingClient implements AutoCloseable {
         int attempt = 0;
         while (!closed) {
             ClusterNode node = nodes.get(attempt++ % nodes.size());
-            String request = "/" + name;
+            String request = request();
             try (SshProcess ssh = SshProcess.start(key, name + "-env", List.of(
                     "-p", Integer.toString(node.sshPort()),
                     "-o", "ServerAliveInterval=1",
@@ -80,7 +85,7 @@ final class ReconnectingClient implements AutoCloseable {
                 current = ssh;
                 String line = awaitHello(ssh);
                 if (line != null && ModelNode.fromJSONString(line).hasDefined("tunnels", request)) {
-                    held.add(new Held(node, Instant.now()));
+                    held.add(new Held(node, Instant.now(), line));
                     while (!closed && ssh.isAlive()) {
                         Thread.sleep(50);
                     }

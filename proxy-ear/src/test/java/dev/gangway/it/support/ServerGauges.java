@@ -112,17 +112,22 @@ public final class ServerGauges {
         }
     }
 
-    /** Reads every gauge once (four management operations). */
+    /** Reads every gauge of the IT server once (four management operations). */
     public static Snapshot read() throws IOException {
-        ModelNode extended = extendedStatistics();
-        ModelNode pool = poolStatistics();
-        ThreadCounts threads = threads();
-        long heapUsed = ManagementApi.result("read-attribute", MEMORY, "name", "heap-memory-usage")
+        return readOn(ItServer.managementPort());
+    }
+
+    /** As {@link #read}, on the server whose management HTTP port is {@code managementPort} (cluster ITs). */
+    public static Snapshot readOn(int managementPort) throws IOException {
+        ModelNode extended = extendedStatistics(managementPort);
+        ModelNode pool = ManagementApi.resultOn(managementPort, "read-resource", POOL, "include-runtime", true);
+        ThreadCounts threads = threads(managementPort);
+        long heapUsed = ManagementApi.resultOn(managementPort, "read-attribute", MEMORY, "name", "heap-memory-usage")
                 .get("used").asLong();
         return new Snapshot(extended.get("SshConnections").asInt(), extended.get("Tunnels").asInt(),
                 extended.get("OpenChannels").asInt(), extended.get("ActiveStreams").asInt(),
                 pool.get("InUseCount").asInt(), pool.get("ActiveCount").asInt(),
-                threads.own, 1 + 2 * (processors() + 1), threads.other, threads.live, heapUsed);
+                threads.own, 1 + 2 * (processors(managementPort) + 1), threads.other, threads.live, heapUsed);
     }
 
     /** Polls for up to 30 s until {@link Snapshot#differencesFrom} the baseline is empty; fails naming what is not. */
@@ -131,20 +136,30 @@ public final class ServerGauges {
     }
 
     public static Snapshot awaitBaseline(Snapshot baseline, Duration timeout) throws Exception {
+        return awaitBaselineOn(ItServer.managementPort(), baseline, timeout);
+    }
+
+    /** As {@link #awaitBaseline(Snapshot, Duration)}, on the server whose management HTTP port is given. */
+    public static Snapshot awaitBaselineOn(int managementPort, Snapshot baseline, Duration timeout) throws Exception {
         try {
-            return Poll.until(timeout, POLL_INTERVAL, "back at the baseline " + baseline, ServerGauges::read,
-                    now -> now.differencesFrom(baseline).isEmpty());
+            return Poll.until(timeout, POLL_INTERVAL, "back at the baseline " + baseline,
+                    () -> readOn(managementPort), now -> now.differencesFrom(baseline).isEmpty());
         } catch (AssertionError notBack) {
-            Snapshot now = read();
+            Snapshot now = readOn(managementPort);
             throw new AssertionError("not back at the baseline within " + timeout + ": "
                     + String.join("; ", now.differencesFrom(baseline)) + "\nbaseline " + baseline + "\nnow      " + now
-                    + "\ntunnels  " + extendedStatistics().get("TunnelList").asString(), notBack);
+                    + "\ntunnels  " + extendedStatistics(managementPort).get("TunnelList").asString()
+                    + "\nthreads  " + threadNames(managementPort), notBack);
         }
     }
 
     /** Every metric of {@link #EXTENDED}, as {@code read-resource(include-runtime=true)} returns them. */
     public static ModelNode extendedStatistics() throws IOException {
-        return ManagementApi.result("read-resource", EXTENDED, "include-runtime", true);
+        return extendedStatistics(ItServer.managementPort());
+    }
+
+    private static ModelNode extendedStatistics(int managementPort) throws IOException {
+        return ManagementApi.resultOn(managementPort, "read-resource", EXTENDED, "include-runtime", true);
     }
 
     /** Every metric of {@link #POOL}. */
@@ -166,16 +181,16 @@ public final class ServerGauges {
     private record ThreadCounts(int own, int other, int live) {
     }
 
-    private static int processors() throws IOException {
+    private static int processors(int managementPort) throws IOException {
         if (processors == 0) {
-            processors = ManagementApi.result("read-attribute", OPERATING_SYSTEM, "name", "available-processors")
-                    .asInt();
+            processors = ManagementApi.resultOn(managementPort, "read-attribute", OPERATING_SYSTEM,
+                    "name", "available-processors").asInt();
         }
         return processors;
     }
 
-    private static ThreadCounts threads() throws IOException {
-        ModelNode dump = ManagementApi.result("dump-all-threads", THREADING, "locked-monitors", false,
+    private static ThreadCounts threads(int managementPort) throws IOException {
+        ModelNode dump = ManagementApi.resultOn(managementPort, "dump-all-threads", THREADING, "locked-monitors", false,
                 "locked-synchronizers", false);
         int own = 0;
         int elastic = 0;
@@ -193,7 +208,11 @@ public final class ServerGauges {
 
     /** Names of the server's live threads, for a failure message or a look at what a fault left behind. */
     public static List<String> threadNames() throws IOException {
-        return ManagementApi.result("dump-all-threads", THREADING, "locked-monitors", false,
+        return threadNames(ItServer.managementPort());
+    }
+
+    private static List<String> threadNames(int managementPort) throws IOException {
+        return ManagementApi.resultOn(managementPort, "dump-all-threads", THREADING, "locked-monitors", false,
                 "locked-synchronizers", false).asList().stream().map(t -> t.get("thread-name").asString()).sorted()
                 .toList();
     }
