@@ -43,8 +43,7 @@ import dev.gangway.proxy.access.PreevyKey;
  * the cluster profile, real {@code /usr/bin/ssh} clients attached to different nodes, visitors' requests and
  * WebSockets sent to every node. One cluster serves every test, in order: the tests that take nodes down come last
  * (graceful shutdown of the third node, a node with another cluster key in its place, then {@code kill -9} of
- * node 1). Run by failsafe's cluster-it execution
- * (proxy-ear/pom.xml), apart from the single-node suite's server.
+ * node 1). Run by failsafe's cluster-it execution (proxy-ear/pom.xml), apart from the single-node suite's server.
  */
 @Tag("cluster")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
