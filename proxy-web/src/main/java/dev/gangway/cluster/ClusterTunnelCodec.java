@@ -6,7 +6,6 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
@@ -14,6 +13,7 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 
 import dev.gangway.connector.api.ClusterTunnel;
 import dev.gangway.connector.api.KeyOwner;
@@ -32,12 +32,19 @@ public final class ClusterTunnelCodec {
 
     static final int VERSION = 1;
 
+    /**
+     * Looked up once: every {@code Json.createReader} / {@code Json.createObjectBuilder} call looks the provider up
+     * again through the ServiceLoader, which in WildFly means a resource search through the deployment's modules
+     * (measured: the lookup was most of a remote visit's extra cost before entries were decoded once).
+     */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     private ClusterTunnelCodec() {
     }
 
     public static String encode(ClusterTunnel tunnel) {
         TunnelInfo info = tunnel.info();
-        JsonObjectBuilder json = Json.createObjectBuilder()
+        JsonObjectBuilder json = JSON.createObjectBuilder()
                 .add("v", VERSION)
                 .add("node", tunnel.node())
                 .add("peer", tunnel.peerAddress())
@@ -64,7 +71,7 @@ public final class ClusterTunnelCodec {
      */
     public static ClusterTunnel decode(String json) {
         JsonObject object;
-        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(json))) {
             object = reader.readObject();
         } catch (JsonException | IllegalStateException e) {
             throw new IllegalArgumentException("not a JSON object: " + e.getMessage(), e);
@@ -100,7 +107,7 @@ public final class ClusterTunnelCodec {
      * format version are still cleaned up when their node leaves. Empty if the string names no node.
      */
     public static Optional<String> nodeOf(String json) {
-        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(json))) {
             JsonValue node = reader.readObject().get("node");
             return node instanceof JsonString name ? Optional.of(name.getString()) : Optional.empty();
         } catch (JsonException | IllegalStateException e) {
@@ -109,11 +116,11 @@ public final class ClusterTunnelCodec {
     }
 
     private static JsonObject encodeOwner(KeyOwner owner) {
-        JsonObjectBuilder json = Json.createObjectBuilder()
+        JsonObjectBuilder json = JSON.createObjectBuilder()
                 .add("subject", owner.subject())
                 .add("displayName", owner.displayName());
         addIfPresent(json, "email", owner.email());
-        JsonArrayBuilder groups = Json.createArrayBuilder();
+        JsonArrayBuilder groups = JSON.createArrayBuilder();
         owner.groups().forEach(groups::add);
         return json.add("groups", groups).build();
     }
