@@ -123,7 +123,6 @@ public class TunnelConnectionFactoryImpl implements TunnelConnectionFactory, Ser
         managedConnectionFactory.adapter().tunnelClusters().clear(cluster);
     }
 
-    // Placeholders until the audit work lands (branch sso-rest replaces them).
     @Override
     public void observeTunnels(TunnelObserver observer) {
         managedConnectionFactory.adapter().tunnelObservers().add(observer);
