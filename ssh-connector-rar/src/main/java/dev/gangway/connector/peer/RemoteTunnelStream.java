@@ -34,6 +34,12 @@ final class RemoteTunnelStream implements TunnelStream {
      */
     private static final int IN_BUFFER_BYTES = 16 * 1024;
 
+    /**
+     * A caller offering at least this much room while a chunk goes on is read into directly ({@link #readIntoCaller});
+     * smaller reads go through {@link #in}, which also collects the chunk headers.
+     */
+    private static final int DIRECT_READ_MIN_BYTES = 8 * 1024;
+
     private final AsynchronousSocketChannel channel;
     /** What was read from the socket and not handed out yet, in read mode; framed as {@link PeerFraming} says. */
     private final ByteBuffer in = ByteBuffer.allocate(IN_BUFFER_BYTES);
@@ -101,6 +107,10 @@ final class RemoteTunnelStream implements TunnelStream {
             done(callback, n);
             return;
         }
+        if (chunkLeft > 0 && dst.remaining() >= DIRECT_READ_MIN_BYTES) {
+            readIntoCaller(dst, callback);
+            return;
+        }
         in.compact();
         try {
             channel.read(in, null, new CompletionHandler<Integer, Void>() {
@@ -123,6 +133,38 @@ final class RemoteTunnelStream implements TunnelStream {
             });
         } catch (RuntimeException e) {
             in.flip();
+            fail(callback, e);
+        }
+    }
+
+    /**
+     * The buffer is empty and the current chunk goes on: its bytes go from the socket straight into the caller's
+     * buffer, never past the chunk's end. A large response then costs one copy less and a quarter of the reads (a
+     * caller reading big bodies offers 64 KiB), which is most of what a visit through this node adds per byte.
+     */
+    private void readIntoCaller(ByteBuffer dst, IoCallback<Integer> callback) {
+        ByteBuffer view = dst.slice(dst.position(), Math.min(chunkLeft, dst.remaining()));
+        try {
+            channel.read(view, null, new CompletionHandler<Integer, Void>() {
+                @Override
+                public void completed(Integer n, Void ignored) {
+                    if (n < 0) {
+                        fail(callback, new EOFException("the stream broke at the node holding the tunnel before the "
+                                + "service ended its output"));
+                        return;
+                    }
+                    dst.position(dst.position() + n);
+                    chunkLeft -= n;
+                    statistics.receivedFromService(n);
+                    done(callback, n);
+                }
+
+                @Override
+                public void failed(Throwable e, Void ignored) {
+                    fail(callback, e);
+                }
+            });
+        } catch (RuntimeException e) {
             fail(callback, e);
         }
     }
