@@ -354,11 +354,11 @@ class ClusterIT {
      * within its fixed pools; other threads within a few of the baseline, the server's elastic pools aside).
      */
     private static void awaitThreadsBack(ClusterNode node, ServerGauges.Snapshot baseline) throws Exception {
-        // 150 s, not 60: a survivor's pool keeps idle remote streams to the node that went until the pool's idle
-        // remover (idle-timeout-minutes=1) destroys them, and an idle remote stream does not watch its socket, so
-        // OpenChannels stays above the baseline for up to two minutes (a CI run saw 4 against 3 after 60 s).
+        // 30 s: pooled remote streams to the node that went close by themselves (the view change closes them, and
+        // an idle one watches its socket), so OpenChannels need not wait for the pool's idle remover (up to two
+        // minutes; before streams watched, a CI run saw 4 against 3 after 60 s).
         ServerGauges.Snapshot now = ServerGauges.awaitBaselineOn(node.managementPort(), baseline,
-                Duration.ofSeconds(150));
+                Duration.ofSeconds(30));
         System.out.printf("ClusterIT: %s threads: before live %d (other %d, SSH server %d), after live %d (other %d, "
                         + "SSH server %d)%n", node.name(), baseline.liveThreads(), baseline.otherThreads(),
                 baseline.ownThreads(), now.liveThreads(), now.otherThreads(), now.ownThreads());

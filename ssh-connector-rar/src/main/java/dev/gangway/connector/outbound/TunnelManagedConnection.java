@@ -110,6 +110,7 @@ public final class TunnelManagedConnection implements ManagedConnection {
     /** A handle ends its exchange: keep the channel for the next one only if it ended cleanly and reuse is on. */
     void handleClosed(TunnelConnectionImpl closing, boolean reusable) {
         TunnelStream toClose = null;
+        TunnelStream kept = null;
         synchronized (this) {
             if (handle != closing) {
                 return; // already detached: destroyed, cleaned up, or its session died
@@ -118,6 +119,7 @@ public final class TunnelManagedConnection implements ManagedConnection {
             closing.detach();
             if (reusable && factory.reuseChannels() && stream != null && stream.isOpen()) {
                 exchangesOnStream++;
+                kept = stream;
             } else {
                 toClose = stream;
                 forgetStream();
@@ -125,6 +127,10 @@ public final class TunnelManagedConnection implements ManagedConnection {
         }
         if (toClose != null) {
             toClose.close();
+        }
+        if (kept != null) {
+            // Before the slot is back in the pool, so no other handle can have started a read on it yet.
+            kept.watchWhileIdle();
         }
         fire(new ConnectionEvent(this, ConnectionEvent.CONNECTION_CLOSED), closing);
     }

@@ -34,6 +34,7 @@ public final class ClusterNode implements ClusterPeers, PeerService, ClusterView
     private final SessionRevocations sessions;
     private final TunnelCluster directory;
     private final PeerPort port;
+    private final RemoteStreams remoteStreams = new RemoteStreams();
     private final Duration timeout;
     private volatile Runnable afterStop = () -> { };
 
@@ -101,6 +102,10 @@ public final class ClusterNode implements ClusterPeers, PeerService, ClusterView
 
     @Override
     public void viewChanged(boolean merged) {
+        int closed = remoteStreams.closeDeparted(directory::isMember);
+        if (closed > 0) {
+            PeerLogger.LOG.departedStreamsClosed(closed);
+        }
         if (merged) {
             PeerLogger.LOG.merged();
             registry.reassert();
@@ -136,7 +141,7 @@ public final class ClusterNode implements ClusterPeers, PeerService, ClusterView
 
     @Override
     public Tunnel remote(ClusterTunnel entry) {
-        return new RemoteTunnel(entry, directory, port, registry.statistics().newTunnel());
+        return new RemoteTunnel(entry, directory, port, registry.statistics().newTunnel(), remoteStreams);
     }
 
     /**

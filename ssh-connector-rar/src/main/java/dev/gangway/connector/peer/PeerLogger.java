@@ -72,6 +72,10 @@ public interface PeerLogger extends BasicLogger {
     @Message(id = 1611, value = "The cluster partitions merged: re-asserting this node's tunnels in the directory")
     void merged();
 
+    @LogMessage(level = INFO)
+    @Message(id = 1612, value = "Closed %d stream(s) to tunnels held on nodes that left the cluster view; their visitors' next requests go to wherever the tunnels reconnect")
+    void departedStreamsClosed(int count);
+
     @LogMessage(level = DEBUG)
     @Message(id = 1620, value = "Peer %s (node %s): %s %s")
     void operation(String remote, String node, String verb, String subject);

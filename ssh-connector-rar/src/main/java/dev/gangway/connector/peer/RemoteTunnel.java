@@ -22,12 +22,15 @@ final class RemoteTunnel implements Tunnel {
     private final TunnelCluster directory;
     private final PeerPort port;
     private final TunnelStatistics statistics;
+    private final RemoteStreams streams;
 
-    RemoteTunnel(ClusterTunnel entry, TunnelCluster directory, PeerPort port, TunnelStatistics statistics) {
+    RemoteTunnel(ClusterTunnel entry, TunnelCluster directory, PeerPort port, TunnelStatistics statistics,
+                 RemoteStreams streams) {
         this.entry = Objects.requireNonNull(entry, "entry");
         this.directory = Objects.requireNonNull(directory, "directory");
         this.port = Objects.requireNonNull(port, "port");
         this.statistics = Objects.requireNonNull(statistics, "statistics");
+        this.streams = Objects.requireNonNull(streams, "streams");
     }
 
     @Override
@@ -68,8 +71,10 @@ final class RemoteTunnel implements Tunnel {
             throw e;
         }
         statistics.channelOpened();
-        return new RemoteTunnelStream(exchange.channel(), exchange.leftover(), statistics,
+        RemoteTunnelStream stream = new RemoteTunnelStream(exchange.channel(), exchange.leftover(), statistics,
                 entry.key() + " via node " + entry.node());
+        streams.add(entry.node(), stream);
+        return stream;
     }
 
     private static boolean exceededTimeout(Exception e) {

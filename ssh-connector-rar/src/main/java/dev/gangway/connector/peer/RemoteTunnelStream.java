@@ -25,6 +25,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>The holder's bytes come in chunks ({@link PeerFraming}), decoded through one bounded buffer: the end of the
  * service's output is the zero-length chunk ({@code read} completes -1); a socket that ends without it is a stream
  * that broke at the holder ({@code read} fails), so a broken stream never looks complete.
+ *
+ * <p>Between exchanges a pooled stream {@linkplain #watchWhileIdle() watches} its socket with a read of its own, so
+ * that the holder ending it (its service closed the keep-alive connection, its node stopped or died) closes it here
+ * at once instead of when the pool's idle remover gets to it. A caller's read that comes while the watch is
+ * outstanding waits for it ({@link #waiting}), then goes on with whatever it brought.
  */
 final class RemoteTunnelStream implements TunnelStream {
 
@@ -47,7 +52,13 @@ final class RemoteTunnelStream implements TunnelStream {
     private int chunkLeft;
     private final TunnelStatistics statistics;
     private final String description;
+    /** Set while a read is outstanding, the caller's or the idle watch's: at most one is, as the contract says. */
     private final AtomicBoolean reading = new AtomicBoolean();
+    /** Guards {@link #watching} and {@link #waiting}: a caller's read and the watch's completion meet there. */
+    private final Object watch = new Object();
+    private boolean watching;
+    /** The caller's read that came while the idle watch was outstanding; null when none. */
+    private PendingRead waiting;
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean halfClosed = new AtomicBoolean();
@@ -74,10 +85,80 @@ final class RemoteTunnelStream implements TunnelStream {
             return;
         }
         if (!reading.compareAndSet(false, true)) {
-            callback.failed(new IllegalStateException("a read is already outstanding on this tunnel stream"));
-            return;
+            synchronized (watch) {
+                if (watching && waiting == null) {
+                    waiting = new PendingRead(dst, callback);
+                    return;
+                }
+                // The watch may have ended between the two checks, releasing the read flag under this lock.
+                if (!reading.compareAndSet(false, true)) {
+                    callback.failed(new IllegalStateException("a read is already outstanding on this tunnel stream"));
+                    return;
+                }
+            }
         }
         decode(dst, callback);
+    }
+
+    @Override
+    public void watchWhileIdle() {
+        if (!reading.compareAndSet(false, true)) {
+            return; // a read is outstanding: it sees the end itself
+        }
+        if (chunkLeft > 0 || in.hasRemaining() || endOfInput) {
+            // The exchange left bytes unread, or the service already ended its output: nothing to reuse.
+            reading.set(false);
+            close();
+            return;
+        }
+        synchronized (watch) {
+            watching = true;
+        }
+        in.clear();
+        try {
+            channel.read(in, null, new CompletionHandler<Integer, Void>() {
+                @Override
+                public void completed(Integer n, Void ignored) {
+                    in.flip();
+                    watchEnded(n < 0 ? new EOFException("the node holding the tunnel ended the stream") : null);
+                }
+
+                @Override
+                public void failed(Throwable e, Void ignored) {
+                    in.flip();
+                    watchEnded(e);
+                }
+            });
+        } catch (RuntimeException e) {
+            in.flip();
+            watchEnded(e);
+        }
+    }
+
+    /**
+     * The idle watch's read came back: with the end of the socket or a failure ({@code failure}), or with bytes. A
+     * caller's read that came meanwhile goes on with them (or fails as it would have); with no caller waiting, the
+     * stream is closed, since an idle stream that ends or speaks unasked cannot carry another exchange.
+     */
+    private void watchEnded(Throwable failure) {
+        PendingRead caller;
+        synchronized (watch) {
+            watching = false;
+            caller = waiting;
+            waiting = null;
+            if (caller == null) {
+                reading.set(false);
+            }
+        }
+        if (caller == null) {
+            close();
+        } else if (failure != null) {
+            fail(caller.callback(), failure instanceof EOFException
+                    ? new EOFException("the stream broke at the node holding the tunnel before the service ended its "
+                    + "output") : failure);
+        } else {
+            decode(caller.dst(), caller.callback());
+        }
     }
 
     /** Hands out what the buffer holds of the current chunk, reading the socket only when it holds nothing usable. */
@@ -284,5 +365,8 @@ final class RemoteTunnelStream implements TunnelStream {
     @Override
     public String toString() {
         return "remote tunnel stream " + description;
+    }
+
+    private record PendingRead(ByteBuffer dst, IoCallback<Integer> callback) {
     }
 }

@@ -374,6 +374,62 @@ class ClusterPeerTest {
     }
 
     @Test
+    void anIdleStreamWatchesItsSocketAndClosesWhenTheHolderEndsIt() throws Exception {
+        TestNode a = node("node-a", cluster, SECRET);
+        TestNode b = node("node-b", cluster, SECRET);
+        try (Backends.Backend echo = Backends.echo()) {
+            Process held = openSsh.ssh(a.server.port(), identity, "-R", "/app:127.0.0.1:" + echo.port(), "hello");
+            OpenSsh.firstLine(held);
+            String key = TunnelKeys.key("app", clientId);
+            Tunnel remote = b.registry.find(key).orElseThrow();
+            TunnelStream stream = remote.openStream(TestSsh.TIMEOUT);
+            AtomicBoolean closed = new AtomicBoolean();
+            stream.onClose(() -> closed.set(true));
+            StreamIo.writeAll(stream, ascii("first\n"));
+            assertEquals("first\n", readExactly(stream, 6));
+
+            // Back in the pool: a healthy idle stream stays open, and the next exchange reads what the watch got.
+            stream.watchWhileIdle();
+            Thread.sleep(300);
+            assertFalse(closed.get(), "an idle stream nobody ended stays open");
+            StreamIo.writeAll(stream, ascii("second\n"));
+            assertEquals("second\n", readExactly(stream, 7));
+
+            // Idle again, and the holder's side ends (its client goes): the stream closes with nobody reading it.
+            stream.watchWhileIdle();
+            held.destroy();
+            await(closed::get, "the idle stream closes when the holder ends it");
+            assertEquals(0, remote.statistics().openChannels());
+            assertFalse(stream.isOpen());
+        }
+    }
+
+    @Test
+    void streamsToANodeThatLeftTheViewAreClosedByTheViewChange() throws Exception {
+        TestNode a = node("node-a", cluster, SECRET);
+        TestNode b = node("node-b", cluster, SECRET);
+        try (Backends.Backend echo = Backends.echo()) {
+            String key = tunnel(a, "app", echo.port());
+            Tunnel remote = b.registry.find(key).orElseThrow();
+            TunnelStream busy = remote.openStream(TestSsh.TIMEOUT);
+            TunnelStream idle = remote.openStream(TestSsh.TIMEOUT);
+            StreamIo.writeAll(idle, ascii("hi\n"));
+            assertEquals("hi\n", readExactly(idle, 3));
+            assertEquals(2, remote.statistics().openChannels());
+
+            // Node a is alive and its sockets stay open: only the view says it is gone (a crash with its machine,
+            // or a partition, sends no FIN). Node b's streams to it must not wait for a read or the idle remover.
+            cluster.leave("node-a");
+
+            await(() -> remote.statistics().openChannels() == 0, "both streams to node a closed, "
+                    + remote.statistics().openChannels() + " open");
+            assertFalse(busy.isOpen());
+            assertThrows(Exception.class, () -> StreamIo.read(busy, ByteBuffer.allocate(10)));
+            assertTrue(log.contains("GANGWAY1612"), "the closing is logged");
+        }
+    }
+
+    @Test
     void aGracefulStopReleasesTheEntriesFirstAndEndsEveryThread() throws Exception {
         long baseline = peerThreads();
         TestNode a = node("node-a", cluster, SECRET);
