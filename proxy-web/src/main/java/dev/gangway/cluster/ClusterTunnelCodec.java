@@ -66,6 +66,23 @@ public final class ClusterTunnelCodec {
     }
 
     /**
+     * A node's peer address record: the same {@code v}, {@code node} and {@code peer} members as a tunnel entry, so
+     * that {@link #nodeOf} (and with it the departed-node cleanup) treats both alike.
+     */
+    public static String encodePeerAddress(String node, String peerAddress) {
+        return JSON.createObjectBuilder()
+                .add("v", VERSION)
+                .add("node", node)
+                .add("peer", peerAddress)
+                .build().toString();
+    }
+
+    /** The {@code peer} member of a peer address record; empty if {@code json} is not one this codec can read. */
+    public static Optional<String> peerAddressOf(String json) {
+        return stringMember(json, "peer");
+    }
+
+    /**
      * @throws IllegalArgumentException if {@code json} is not an entry this codec wrote (malformed, a member
      *                                  missing or of the wrong type, a newer incompatible version)
      */
@@ -107,9 +124,14 @@ public final class ClusterTunnelCodec {
      * format version are still cleaned up when their node leaves. Empty if the string names no node.
      */
     public static Optional<String> nodeOf(String json) {
+        return stringMember(json, "node");
+    }
+
+    /** One string member of a stored JSON object, read leniently: empty if it is not there or not a string. */
+    private static Optional<String> stringMember(String json, String name) {
         try (JsonReader reader = JSON.createReader(new StringReader(json))) {
-            JsonValue node = reader.readObject().get("node");
-            return node instanceof JsonString name ? Optional.of(name.getString()) : Optional.empty();
+            JsonValue value = reader.readObject().get(name);
+            return value instanceof JsonString string ? Optional.of(string.getString()) : Optional.empty();
         } catch (JsonException | IllegalStateException e) {
             return Optional.empty();
         }

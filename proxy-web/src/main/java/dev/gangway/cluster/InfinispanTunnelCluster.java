@@ -34,6 +34,13 @@ import dev.gangway.connector.api.TunnelCluster;
  */
 public final class InfinispanTunnelCluster implements TunnelCluster {
 
+    /**
+     * Each node's peer address is filed in the same cache, under this prefix and the node's name: no tunnel key can
+     * take such a key (a tunnel key is a DNS label, with no slash), and one cache means one replication, one
+     * partition handling and one departed-node cleanup ({@link DepartedHolders} reads the record's {@code node}).
+     */
+    static final String PEER_ADDRESS_KEY_PREFIX = "peer-address/";
+
     /** Replace, then put-if-absent, then replace: enough for the holder's release racing the take-over. */
     private static final int TAKE_OVER_ATTEMPTS = 3;
 
@@ -82,6 +89,9 @@ public final class InfinispanTunnelCluster implements TunnelCluster {
 
     @Override
     public Optional<ClusterTunnel> find(String key) {
+        if (isPeerAddressKey(key)) {
+            return Optional.empty();
+        }
         String json = local.get(key);
         if (json == null) {
             decoded.remove(key);
@@ -94,7 +104,11 @@ public final class InfinispanTunnelCluster implements TunnelCluster {
     public Collection<ClusterTunnel> all() {
         List<ClusterTunnel> tunnels = new ArrayList<>();
         Map<String, String> stored = snapshot();
-        stored.forEach((key, json) -> readable(key, json).ifPresent(tunnels::add));
+        stored.forEach((key, json) -> {
+            if (!isPeerAddressKey(key)) {
+                readable(key, json).ifPresent(tunnels::add);
+            }
+        });
         decoded.keySet().retainAll(stored.keySet());
         return tunnels;
     }
@@ -150,6 +164,46 @@ public final class InfinispanTunnelCluster implements TunnelCluster {
                 }
             });
         }
+    }
+
+    @Override
+    public CompletionStage<Void> publishPeerAddress(String peerAddress) {
+        String json = ClusterTunnelCodec.encodePeerAddress(localNode, peerAddress);
+        String key = PEER_ADDRESS_KEY_PREFIX + localNode;
+        if (json.equals(local.get(key))) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return cache.putAsync(key, json).thenApply(previous -> null);
+    }
+
+    @Override
+    public void withdrawPeerAddress() {
+        String key = PEER_ADDRESS_KEY_PREFIX + localNode;
+        String stored = local.get(key);
+        if (stored != null) {
+            cache.removeAsync(key, stored).whenComplete((removed, failure) -> {
+                if (failure != null) {
+                    ClusterLogger.LOG.debugf(failure, "Withdrawing this node's peer address failed; the view change "
+                            + "of this node's departure removes it");
+                }
+            });
+        }
+    }
+
+    @Override
+    public Map<String, String> peerAddresses() {
+        Map<String, String> addresses = new HashMap<>();
+        local.forEach((key, json) -> {
+            if (isPeerAddressKey(key)) {
+                ClusterTunnelCodec.peerAddressOf(json).ifPresent(
+                        address -> addresses.put(key.substring(PEER_ADDRESS_KEY_PREFIX.length()), address));
+            }
+        });
+        return addresses;
+    }
+
+    private static boolean isPeerAddressKey(String key) {
+        return key.startsWith(PEER_ADDRESS_KEY_PREFIX);
     }
 
     @Override

@@ -32,6 +32,18 @@ class DepartedHoldersTest {
     }
 
     @Test
+    void aDepartedNodesPeerAddressGoesWithItsTunnels() {
+        String node2Address = ClusterTunnelCodec.encodePeerAddress("node2", "10.0.0.2:7650");
+        String node1Address = ClusterTunnelCodec.encodePeerAddress("node1", "10.0.0.1:7650");
+        Map<String, String> entries = Map.of("a-1", A1, "b-1", B1, "peer-address/node1", node1Address,
+                "peer-address/node2", node2Address);
+        assertEquals(Map.of("b-1", B1, "peer-address/node2", node2Address),
+                DepartedHolders.select(entries, Set.of("node1")));
+        assertEquals(java.util.Optional.of("10.0.0.2:7650"), ClusterTunnelCodec.peerAddressOf(node2Address));
+        assertEquals(java.util.Optional.empty(), ClusterTunnelCodec.peerAddressOf("not json"));
+    }
+
+    @Test
     void anEmptyViewDepartsEveryone() {
         assertEquals(Map.of("a-1", A1), DepartedHolders.select(Map.of("a-1", A1), Set.of()));
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -145,6 +146,35 @@ class InfinispanTunnelClusterTest {
         await(() -> b.all().size() == 1, "node-a's entries removed");
         assertEquals(List.of(stays), List.copyOf(b.all()));
         await(() -> told.contains(false), "the adapter told of the view change");
+    }
+
+    @Test
+    void peerAddressesAreReadEverywhereKeptOutOfTheTunnelsAndLeaveWithTheirNode() throws Exception {
+        InfinispanTunnelCluster a = node("node-a");
+        InfinispanTunnelCluster b = node("node-b");
+        await(() -> b.isMember("node-a"), "node-a in node-b's view");
+        a.publishPeerAddress("10.0.0.1:7650").toCompletableFuture().get(5, TimeUnit.SECONDS);
+        b.publishPeerAddress("10.0.0.2:7650").toCompletableFuture().get(5, TimeUnit.SECONDS);
+        ClusterTunnel tunnel = tunnel("app-1", "node-a");
+        a.claim(tunnel).toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+        Map<String, String> both = Map.of("node-a", "10.0.0.1:7650", "node-b", "10.0.0.2:7650");
+        await(() -> both.equals(b.peerAddresses()) && both.equals(a.peerAddresses()), "both addresses on both nodes");
+        assertEquals(List.of(tunnel), List.copyOf(b.all()), "addresses are not tunnels");
+        assertEquals(Optional.empty(), b.find(InfinispanTunnelCluster.PEER_ADDRESS_KEY_PREFIX + "node-a"));
+
+        // Publishing the same address again writes nothing; a new one replaces it.
+        a.publishPeerAddress("10.0.0.1:7650").toCompletableFuture().get(5, TimeUnit.SECONDS);
+        b.publishPeerAddress("10.0.0.2:7651").toCompletableFuture().get(5, TimeUnit.SECONDS);
+        await(() -> "10.0.0.2:7651".equals(a.peerAddresses().get("node-b")), "node-b's new address on node-a");
+
+        b.withdrawPeerAddress();
+        await(() -> !a.peerAddresses().containsKey("node-b"), "node-b's address withdrawn");
+
+        managers.get(0).stop();
+        await(() -> !b.isMember("node-a"), "node-a out of node-b's view");
+        await(() -> b.peerAddresses().isEmpty() && b.all().isEmpty(), "node-a's address and tunnel removed with it: "
+                + b.peerAddresses());
     }
 
     @Test

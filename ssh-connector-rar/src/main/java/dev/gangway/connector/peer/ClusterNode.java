@@ -20,7 +20,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Predicate;
 
 /**
  * This node as a member of the cluster, for as long as the web tier has a {@link TunnelCluster} registered and the
@@ -66,6 +65,7 @@ public final class ClusterNode implements ClusterPeers, PeerService, ClusterView
         try {
             registry.useCluster(new ClusterLink(directory, member.port.advertisedAddress(), member));
             directory.addViewListener(member);
+            member.publishPeerAddress();
         } catch (RuntimeException e) {
             registry.clearCluster(directory);
             member.port.stop();
@@ -78,6 +78,7 @@ public final class ClusterNode implements ClusterPeers, PeerService, ClusterView
     /** Releases this node's entries, unlinks the registry and closes the peer port. Idempotent. */
     public void stop() {
         directory.removeViewListener(this);
+        directory.withdrawPeerAddress();
         if (registry.clearCluster(directory)) {
             PeerLogger.LOG.clusterCleared();
         }
@@ -106,6 +107,8 @@ public final class ClusterNode implements ClusterPeers, PeerService, ClusterView
         if (closed > 0) {
             PeerLogger.LOG.departedStreamsClosed(closed);
         }
+        // The other side of a partition removed this node's address with its entries; a no-op write otherwise.
+        publishPeerAddress();
         if (merged) {
             PeerLogger.LOG.merged();
             registry.reassert();
@@ -144,36 +147,48 @@ public final class ClusterNode implements ClusterPeers, PeerService, ClusterView
         return new RemoteTunnel(entry, directory, port, registry.statistics().newTunnel(), remoteStreams);
     }
 
+    private void publishPeerAddress() {
+        directory.publishPeerAddress(port.advertisedAddress()).whenComplete((written, failure) -> {
+            if (failure != null) {
+                PeerLogger.LOG.cannotPublishAddress(port.advertisedAddress(), String.valueOf(failure.getMessage()));
+            }
+        });
+    }
+
     /**
-     * Revokes a key on this node and on every other node in the view that holds a tunnel of it, as the cluster
-     * directory shows; the count is the sum. Blocks for the other nodes' answers (a web tier request thread).
+     * Revokes a key on this node and on every other node in the view: its SSH connections end wherever they are,
+     * with tunnels or without (a connection without one could still ask for one). The count is the sum. Blocks for
+     * the other nodes' answers (a web tier request thread).
      */
     public int disconnectKeyEverywhere(String fingerprint, String reason) {
-        return sessions.disconnectKey(fingerprint, reason) + askHolders(
-                entry -> entry.info().keyFingerprint().equals(fingerprint),
+        return sessions.disconnectKey(fingerprint, reason) + askOtherNodes(
                 PeerOperation.disconnectKey(fingerprint, reason));
     }
 
     /** As {@link #disconnectKeyEverywhere}, for every key of the owner with this subject. */
     public int disconnectOwnerEverywhere(String subject, String reason) {
-        return sessions.disconnectOwner(subject, reason) + askHolders(
-                entry -> entry.info().owner() != null && entry.info().owner().subject().equals(subject),
+        return sessions.disconnectOwner(subject, reason) + askOtherNodes(
                 PeerOperation.disconnectOwner(subject, reason));
     }
 
-    private int askHolders(Predicate<ClusterTunnel> which, PeerOperation operation) {
-        Map<String, ClusterTunnel> byNode = new LinkedHashMap<>();
+    /**
+     * Asks every other node in the view, at the peer address it published (or, for a node that has not published
+     * one yet, the address its tunnel entries name); the sum of the counts they answer.
+     */
+    private int askOtherNodes(PeerOperation operation) {
+        Map<String, String> addresses = new LinkedHashMap<>(directory.peerAddresses());
         for (ClusterTunnel entry : directory.all()) {
-            if (which.test(entry) && !entry.node().equals(directory.localNode()) && directory.isMember(entry.node())) {
-                byNode.putIfAbsent(entry.node(), entry);
-            }
+            addresses.putIfAbsent(entry.node(), entry.peerAddress());
         }
         int count = 0;
-        for (ClusterTunnel entry : byNode.values()) {
+        for (Map.Entry<String, String> node : addresses.entrySet()) {
+            if (node.getKey().equals(directory.localNode()) || !directory.isMember(node.getKey())) {
+                continue;
+            }
             try {
-                count += Integer.parseInt(port.client().answer(entry.node(), entry.peerAddress(), operation, timeout));
+                count += Integer.parseInt(port.client().answer(node.getKey(), node.getValue(), operation, timeout));
             } catch (IOException | NumberFormatException | IllegalStateException e) {
-                PeerLogger.LOG.peerFailed(entry.node(), entry.peerAddress(), operation.verb().wire, "-",
+                PeerLogger.LOG.peerFailed(node.getKey(), node.getValue(), operation.verb().wire, "-",
                         String.valueOf(e.getMessage()));
             }
         }

@@ -76,6 +76,10 @@ public interface PeerLogger extends BasicLogger {
     @Message(id = 1612, value = "Closed %d stream(s) to tunnels held on nodes that left the cluster view; their visitors' next requests go to wherever the tunnels reconnect")
     void departedStreamsClosed(int count);
 
+    @LogMessage(level = WARN)
+    @Message(id = 1613, value = "Could not file this node's peer address %s in the cluster's directory (%s): a revocation on another node reaches this node's SSH connections only where they hold tunnels. It is filed again at the next view change; check that the gangway/tunnels cache accepts writes (its partition handling, its log lines)")
+    void cannotPublishAddress(String address, String reason);
+
     @LogMessage(level = DEBUG)
     @Message(id = 1620, value = "Peer %s (node %s): %s %s")
     void operation(String remote, String node, String verb, String subject);

@@ -351,6 +351,48 @@ class ClusterPeerTest {
     }
 
     @Test
+    void disconnectKeyReachesAConnectionWithoutTunnelsOnAnotherNode() throws Exception {
+        TestNode a = node("node-a", cluster, SECRET);
+        TestNode b = node("node-b", cluster, SECRET);
+        java.security.KeyPair key = TestSsh.ed25519();
+        org.apache.sshd.client.SshClient client = TestSsh.client();
+        try {
+            // Logged in on node b, holding nothing: no directory entry says where it is, yet it could ask for a
+            // tunnel at any moment, so a revocation made on node a must reach it.
+            org.apache.sshd.client.session.ClientSession onB = TestSsh.login(client, b.server.port(), "env1", key);
+            assertTrue(cluster.entries().isEmpty());
+            assertEquals(b.member.peerAddress(), cluster.peerAddressesForTest().get("node-b"));
+
+            int closed = a.member.disconnectKeyEverywhere(KeyFingerprints.fingerprint(key.getPublic()),
+                    "key revoked by a test");
+
+            assertEquals(1, closed);
+            await(onB::isClosed, "the connection on node b is closed");
+        } finally {
+            client.stop();
+        }
+    }
+
+    @Test
+    void aNodesPeerAddressIsFiledWhileItIsAMember() throws Exception {
+        TestNode a = node("node-a", cluster, SECRET);
+        TestNode b = node("node-b", cluster, SECRET);
+        assertEquals(java.util.Map.of("node-a", a.member.peerAddress(), "node-b", b.member.peerAddress()),
+                cluster.peerAddressesForTest());
+
+        b.member.stop();
+        assertEquals(java.util.Map.of("node-a", a.member.peerAddress()), cluster.peerAddressesForTest(),
+                "a graceful stop withdraws it");
+
+        // Removed behind its back (the other side of a partition removes a departed node's entries): the next view
+        // change files it again.
+        cluster.forgetPeerAddressForTest("node-a");
+        cluster.leave("node-b");
+        await(() -> a.member.peerAddress().equals(cluster.peerAddressesForTest().get("node-a")),
+                "node a's address filed again: " + cluster.peerAddressesForTest());
+    }
+
+    @Test
     void disconnectOwnerReachesTheNodesHoldingTheirTunnels() throws Exception {
         TestKeyAuthority authority = new TestKeyAuthority();
         authority.register(OpenSsh.fingerprint(identity), new dev.gangway.connector.api.KeyOwner("sub-alice", "alice",

@@ -27,6 +27,7 @@ public final class InMemoryTunnelCluster {
     public enum Writes { WORK, FAIL, STALL }
 
     private final Map<String, ClusterTunnel> entries = new ConcurrentHashMap<>();
+    private final Map<String, String> peerAddresses = new ConcurrentHashMap<>();
     private final Set<String> members = ConcurrentHashMap.newKeySet();
     private final List<Node> nodes = new CopyOnWriteArrayList<>();
     private volatile Writes writes = Writes.WORK;
@@ -46,6 +47,7 @@ public final class InMemoryTunnelCluster {
         members.remove(name);
         nodes.removeIf(n -> n.name.equals(name));
         entries.values().removeIf(e -> e.node().equals(name));
+        peerAddresses.remove(name);
         nodes.forEach(n -> n.fire(false));
     }
 
@@ -56,6 +58,7 @@ public final class InMemoryTunnelCluster {
      */
     public void merge(InMemoryTunnelCluster other) {
         other.entries.forEach(entries::putIfAbsent);
+        other.peerAddresses.forEach(peerAddresses::putIfAbsent);
         members.addAll(other.members);
         for (Node node : other.nodes) {
             node.partition = this;
@@ -77,6 +80,15 @@ public final class InMemoryTunnelCluster {
     /** Puts an entry as another node would have filed it. */
     public void put(ClusterTunnel entry) {
         entries.put(entry.key(), entry);
+    }
+
+    /** The peer addresses the nodes of this partition published. */
+    public Map<String, String> peerAddressesForTest() {
+        return Map.copyOf(peerAddresses);
+    }
+
+    public void forgetPeerAddressForTest(String node) {
+        peerAddresses.remove(node);
     }
 
     public Map<String, ClusterTunnel> entries() {
@@ -150,6 +162,25 @@ public final class InMemoryTunnelCluster {
         @Override
         public void addViewListener(ClusterViewListener listener) {
             listeners.add(listener);
+        }
+
+        @Override
+        public CompletionStage<Void> publishPeerAddress(String peerAddress) {
+            InMemoryTunnelCluster p = partition;
+            return p.write(() -> {
+                p.peerAddresses.put(name, peerAddress);
+                return null;
+            });
+        }
+
+        @Override
+        public void withdrawPeerAddress() {
+            partition.peerAddresses.remove(name);
+        }
+
+        @Override
+        public Map<String, String> peerAddresses() {
+            return Map.copyOf(partition.peerAddresses);
         }
 
         @Override

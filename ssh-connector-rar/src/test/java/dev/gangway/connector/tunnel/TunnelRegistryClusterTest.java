@@ -417,5 +417,20 @@ class TunnelRegistryClusterTest {
         public void removeViewListener(dev.gangway.connector.api.ClusterViewListener listener) {
             node.removeViewListener(listener);
         }
+
+        @Override
+        public CompletionStage<Void> publishPeerAddress(String peerAddress) {
+            return node.publishPeerAddress(peerAddress);
+        }
+
+        @Override
+        public void withdrawPeerAddress() {
+            node.withdrawPeerAddress();
+        }
+
+        @Override
+        public java.util.Map<String, String> peerAddresses() {
+            return node.peerAddresses();
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.gangway.connector.api;
 
 import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -49,6 +50,20 @@ public interface TunnelCluster {
      * The adapter re-asserts its own tunnels then; see {@link ClusterViewListener}.
      */
     void addViewListener(ClusterViewListener listener);
+
+    /**
+     * Files where this node's peer port is, under this node's name, so that other nodes can reach it even while it
+     * holds no tunnel: a revoked key's SSH connections must end on every node, tunnels or not. Removed with this
+     * node's tunnel entries when it leaves the view. Writes only when the stored address differs; completes when
+     * written.
+     */
+    CompletionStage<Void> publishPeerAddress(String peerAddress);
+
+    /** Removes this node's peer address (a graceful stop). Does not wait. */
+    void withdrawPeerAddress();
+
+    /** Every node's published peer address, by node name, this node's included. A local read; never blocks. */
+    Map<String, String> peerAddresses();
 
     void removeViewListener(ClusterViewListener listener);
 }
