@@ -2,6 +2,7 @@ package dev.gangway.connector.peer;
 
 import dev.gangway.connector.api.ClusterTunnel;
 import dev.gangway.connector.api.TunnelException;
+import dev.gangway.connector.net.Channels;
 import dev.gangway.connector.tls.WarningThrottle;
 
 import java.io.IOException;
@@ -79,7 +80,7 @@ final class PeerClient {
             String reply = line(lines, deadline);
             return new Exchange(channel, reply, lines.leftover());
         } catch (IOException | RuntimeException e) {
-            PeerChannels.closeQuietly(channel);
+            Channels.closeQuietly(channel);
             throw e;
         }
     }
@@ -87,7 +88,7 @@ final class PeerClient {
     /** An operation without a stream: its {@code OK} argument. */
     String answer(String node, String peerAddress, PeerOperation operation, Duration timeout) throws IOException {
         Exchange exchange = ask(node, peerAddress, operation, timeout);
-        PeerChannels.closeQuietly(exchange.channel());
+        Channels.closeQuietly(exchange.channel());
         try {
             return exchange.okArgument();
         } catch (TunnelException e) {

@@ -1,6 +1,8 @@
 package dev.gangway.connector.peer;
 
-import dev.gangway.connector.tls.DirectBufferPool;
+import dev.gangway.connector.net.AcceptLoop;
+import dev.gangway.connector.net.Channels;
+import dev.gangway.connector.net.DirectBufferPool;
 import dev.gangway.connector.tls.WarningThrottle;
 
 import java.io.IOException;
@@ -10,11 +12,9 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousServerSocketChannel;
 import java.nio.channels.AsynchronousSocketChannel;
-import java.nio.channels.CompletionHandler;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
@@ -43,7 +43,6 @@ public final class PeerPort {
     private static final int MAX_WORKERS = 64;
     private static final long WORKER_IDLE_SECONDS = 30;
     private static final long STOP_WAIT_SECONDS = 5;
-    private static final long ACCEPT_RETRY_MILLIS = 100;
     private static final int BACKLOG = 256;
     private static final int PRUNE_EVERY = 64;
 
@@ -140,61 +139,23 @@ public final class PeerPort {
     }
 
     private void accept() {
-        AsynchronousServerSocketChannel current = listener;
         ExecutorService pool = workers;
         DirectBufferPool pooled = buffers;
-        current.accept(null, new CompletionHandler<AsynchronousSocketChannel, Void>() {
-            @Override
-            public void completed(AsynchronousSocketChannel peer, Void ignored) {
-                acceptNext(current, this, 0);
-                accepted.add(peer);
-                if (acceptedSincePrune.incrementAndGet() % PRUNE_EVERY == 0) {
-                    accepted.removeIf(channel -> !channel.isOpen());
-                }
-                try {
-                    peer.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                } catch (IOException e) {
-                    PeerChannels.closeQuietly(peer);
-                    return;
-                }
-                new PeerServerConnection(peer, settings, handshake, service, pool, pooled, refusals).start();
+        AcceptLoop.start(listener, peer -> {
+            accepted.add(peer);
+            if (acceptedSincePrune.incrementAndGet() % PRUNE_EVERY == 0) {
+                accepted.removeIf(channel -> !channel.isOpen());
             }
-
-            @Override
-            public void failed(Throwable e, Void ignored) {
-                if (current.isOpen()) {
-                    PeerLogger.LOG.acceptFailed(String.valueOf(e));
-                    acceptNext(current, this, ACCEPT_RETRY_MILLIS);
-                }
-            }
-        });
-    }
-
-    private void acceptNext(AsynchronousServerSocketChannel current,
-                            CompletionHandler<AsynchronousSocketChannel, Void> handler, long delayMillis) {
-        if (!current.isOpen()) {
-            return;
-        }
-        try {
-            if (delayMillis == 0) {
-                current.accept(null, handler);
-            } else {
-                // The JDK's shared delay scheduler: a rare retry after a failed accept (a full file table) needs no
-                // thread of its own.
-                CompletableFuture.runAsync(() -> acceptNext(current, handler, 0),
-                        CompletableFuture.delayedExecutor(delayMillis, TimeUnit.MILLISECONDS));
-            }
-        } catch (RuntimeException e) {
-            // The listener was closed by stop(): nothing more to accept.
-        }
+            new PeerServerConnection(peer, settings, handshake, service, pool, pooled, refusals).start();
+        }, e -> PeerLogger.LOG.acceptFailed(String.valueOf(e)));
     }
 
     private void release() {
         if (listener != null) {
-            PeerChannels.closeQuietly(listener);
+            Channels.closeQuietly(listener);
             listener = null;
         }
-        accepted.forEach(PeerChannels::abort);
+        accepted.forEach(Channels::abort);
         accepted.clear();
         if (workers != null) {
             workers.shutdownNow();

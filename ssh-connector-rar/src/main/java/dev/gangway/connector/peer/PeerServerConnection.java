@@ -1,7 +1,8 @@
 package dev.gangway.connector.peer;
 
 import dev.gangway.connector.api.TunnelException;
-import dev.gangway.connector.tls.DirectBufferPool;
+import dev.gangway.connector.net.Channels;
+import dev.gangway.connector.net.DirectBufferPool;
 import dev.gangway.connector.tls.WarningThrottle;
 import dev.gangway.connector.tunnel.HolderState;
 import dev.gangway.connector.tunnel.Tunnel;
@@ -76,7 +77,7 @@ final class PeerServerConnection {
                     throw new PeerProtocolException("node " + clientNode + " sent a wrong proof of the cluster secret");
                 }
                 PeerOperation operation = PeerOperation.parse(proofAndOperation[1]);
-                PeerLogger.STREAM.operation(PeerChannels.remote(channel), clientNode, operation.verb().wire,
+                PeerLogger.STREAM.operation(Channels.remote(channel), clientNode, operation.verb().wire,
                         operation.subject());
                 perform(operation);
             }
@@ -131,7 +132,7 @@ final class PeerServerConnection {
 
     /** The last line of a connection that carries no stream. */
     private void finish(String line) {
-        send(line, () -> PeerChannels.closeQuietly(channel), () -> { });
+        send(line, () -> Channels.closeQuietly(channel), () -> { });
     }
 
     /** {@code failed} undoes what was prepared for after the line (the other node went away meanwhile). */
@@ -153,7 +154,7 @@ final class PeerServerConnection {
 
             @Override
             public void failed(Throwable e, Void ignored) {
-                PeerChannels.closeQuietly(channel);
+                Channels.closeQuietly(channel);
                 failed.run();
             }
         };
@@ -165,8 +166,8 @@ final class PeerServerConnection {
     }
 
     private void refuse(String reason) {
-        String remote = PeerChannels.remote(channel);
-        PeerChannels.closeQuietly(channel);
+        String remote = Channels.remote(channel);
+        Channels.closeQuietly(channel);
         refusals.warn(suppressed -> PeerLogger.LOG.refusedPeer(remote, reason, suppressed));
     }
 
@@ -192,7 +193,7 @@ final class PeerServerConnection {
             } else if (e instanceof PeerProtocolException) {
                 refuse(e.getMessage());
             } else {
-                PeerChannels.closeQuietly(channel); // the peer went away: nothing to report
+                Channels.closeQuietly(channel); // the peer went away: nothing to report
             }
         }
     }

@@ -1,8 +1,9 @@
 package dev.gangway.connector.peer;
 
 import dev.gangway.connector.api.IoCallback;
+import dev.gangway.connector.net.Channels;
 import dev.gangway.connector.stats.TunnelStatistics;
-import dev.gangway.connector.tls.DirectBufferPool;
+import dev.gangway.connector.net.DirectBufferPool;
 import dev.gangway.connector.tunnel.TunnelStream;
 
 import java.io.IOException;
@@ -93,11 +94,11 @@ final class PeerSplice {
             return;
         }
         statistics.streamEnded();
-        PeerLogger.STREAM.streamEnded(PeerChannels.remote(socket) + " <-> " + stream, why);
+        PeerLogger.STREAM.streamEnded(Channels.remote(socket) + " <-> " + stream, why);
         if (abort) {
-            PeerChannels.abort(socket);
+            Channels.abort(socket);
         } else {
-            PeerChannels.closeQuietly(socket);
+            Channels.closeQuietly(socket);
         }
         stream.close();
     }

@@ -4,6 +4,7 @@ import dev.gangway.connector.api.ClusterTunnel;
 import dev.gangway.connector.api.TunnelCluster;
 import dev.gangway.connector.api.TunnelException;
 import dev.gangway.connector.api.TunnelInfo;
+import dev.gangway.connector.net.Channels;
 import dev.gangway.connector.stats.TunnelStatistics;
 import dev.gangway.connector.tunnel.Tunnel;
 import dev.gangway.connector.tunnel.TunnelStream;
@@ -66,7 +67,7 @@ final class RemoteTunnel implements Tunnel {
         try {
             exchange.okArgument();
         } catch (TunnelException e) {
-            PeerChannels.closeQuietly(exchange.channel());
+            Channels.closeQuietly(exchange.channel());
             statistics.channelClosed();
             throw e;
         }

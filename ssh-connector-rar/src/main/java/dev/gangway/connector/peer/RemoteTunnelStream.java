@@ -1,6 +1,7 @@
 package dev.gangway.connector.peer;
 
 import dev.gangway.connector.api.IoCallback;
+import dev.gangway.connector.net.Channels;
 import dev.gangway.connector.stats.TunnelStatistics;
 import dev.gangway.connector.tunnel.TunnelStream;
 
@@ -353,7 +354,7 @@ final class RemoteTunnelStream implements TunnelStream {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        PeerChannels.closeQuietly(channel);
+        Channels.closeQuietly(channel);
         statistics.channelClosed();
         for (Runnable listener : closeListeners) {
             if (closeListeners.remove(listener)) {

@@ -1,5 +1,6 @@
 package dev.gangway.connector.tls;
 
+import dev.gangway.connector.net.DirectBufferPool;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;

@@ -1,5 +1,6 @@
 package dev.gangway.connector.tls;
 
+import dev.gangway.connector.net.Channels;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;

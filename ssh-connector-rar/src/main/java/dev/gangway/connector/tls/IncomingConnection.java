@@ -1,5 +1,6 @@
 package dev.gangway.connector.tls;
 
+import dev.gangway.connector.net.Channels;
 import dev.gangway.connector.tls.HelloOutcome.Parsed;
 import dev.gangway.connector.tls.HelloOutcome.Refused;
 

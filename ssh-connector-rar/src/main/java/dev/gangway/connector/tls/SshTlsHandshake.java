@@ -1,5 +1,6 @@
 package dev.gangway.connector.tls;
 
+import dev.gangway.connector.net.Channels;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;

@@ -1,13 +1,13 @@
 package dev.gangway.connector.tls;
 
+import dev.gangway.connector.net.AcceptLoop;
+import dev.gangway.connector.net.DirectBufferPool;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.time.Duration;
 import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousServerSocketChannel;
-import java.nio.channels.AsynchronousSocketChannel;
-import java.nio.channels.CompletionHandler;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -26,13 +26,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * not meant for. Not MINA's pool either: the HTTPS splice must keep moving when SSH is busy, and the other way round.
  * SSH over TLS runs its TLS records and MINA's packet handling on these threads (MINA's completion handlers run where
  * the channel's I/O completes), hence one thread per core. Handshake deadlines are the channels' own read timeouts;
- * one timer thread retries accepting after a failure (a full file table), so that does not spin, and ends HTTPS
- * connections whose visitor lingers after the https listener closed.
+ * one timer thread ends HTTPS connections whose visitor lingers after the https listener closed. Accepting is
+ * {@link AcceptLoop}'s, as on the peer port.
  */
 public final class TlsFrontDoor {
 
     private static final long STOP_WAIT_SECONDS = 5;
-    private static final long ACCEPT_RETRY_MILLIS = 100;
     private static final int BACKLOG = 1024;
     /** Per direction of an HTTPS splice; the size of one full TLS record, so a record moves in one read. */
     private static final int SPLICE_BUFFER_BYTES = 16 * 1024;
@@ -118,44 +117,9 @@ public final class TlsFrontDoor {
     }
 
     private void accept() {
-        AsynchronousServerSocketChannel current = listener;
-        current.accept(null, new CompletionHandler<AsynchronousSocketChannel, Void>() {
-            @Override
-            public void completed(AsynchronousSocketChannel visitor, Void ignored) {
-                acceptNext(current, this, 0);
-                try {
-                    visitor.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                } catch (IOException e) {
-                    Channels.closeQuietly(visitor);
-                    return;
-                }
-                new IncomingConnection(context, visitor).start();
-            }
-
-            @Override
-            public void failed(Throwable e, Void ignored) {
-                if (current.isOpen()) {
-                    TlsLogger.CLIENT.acceptFailed(String.valueOf(e));
-                    acceptNext(current, this, ACCEPT_RETRY_MILLIS);
-                }
-            }
-        });
-    }
-
-    private void acceptNext(AsynchronousServerSocketChannel current,
-                            CompletionHandler<AsynchronousSocketChannel, Void> handler, long delayMillis) {
-        if (!current.isOpen()) {
-            return;
-        }
-        try {
-            if (delayMillis == 0) {
-                current.accept(null, handler);
-            } else {
-                timer.schedule(() -> acceptNext(current, handler, 0), delayMillis, TimeUnit.MILLISECONDS);
-            }
-        } catch (RuntimeException e) {
-            // The listener or the timer was closed by stop(): nothing more to accept.
-        }
+        FrontDoorContext current = context;
+        AcceptLoop.start(listener, visitor -> new IncomingConnection(current, visitor).start(),
+                e -> TlsLogger.CLIENT.acceptFailed(String.valueOf(e)));
     }
 
     private String describeBackend() {

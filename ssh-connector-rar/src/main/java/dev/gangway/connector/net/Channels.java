@@ -1,29 +1,29 @@
-package dev.gangway.connector.peer;
+package dev.gangway.connector.net;
 
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.Channel;
 
-/** Closing peer sockets: quietly, or with a reset so the other end sees a failure rather than an end of stream. */
-final class PeerChannels {
+/** Closing sockets: quietly, or with a reset so the other end sees a failure rather than an end of stream. */
+public final class Channels {
 
-    private PeerChannels() {
+    private Channels() {
     }
 
-    static void closeQuietly(Channel channel) {
+    public static void closeQuietly(Channel channel) {
         try {
             channel.close();
         } catch (IOException e) {
-            // Closing: nothing left to do with it.
+            // Closing is the end of the road: nothing left to do with a failure.
         }
     }
 
     /**
-     * A stream that broke (its SSH channel died mid-way) must not look complete to the other node: a clean FIN would
+     * A stream that broke (its SSH channel died mid-way) must not look complete to the other end: a clean FIN would
      * make a close-delimited response body look whole. SO_LINGER 0 makes the close a reset.
      */
-    static void abort(AsynchronousSocketChannel channel) {
+    public static void abort(AsynchronousSocketChannel channel) {
         try {
             channel.setOption(StandardSocketOptions.SO_LINGER, 0);
         } catch (IOException | RuntimeException e) {
@@ -32,8 +32,8 @@ final class PeerChannels {
         closeQuietly(channel);
     }
 
-    /** For log lines: the peer's address, or why there is none. */
-    static String remote(AsynchronousSocketChannel channel) {
+    /** For log lines: the other end's address, or why there is none. */
+    public static String remote(AsynchronousSocketChannel channel) {
         try {
             return String.valueOf(channel.getRemoteAddress());
         } catch (IOException e) {

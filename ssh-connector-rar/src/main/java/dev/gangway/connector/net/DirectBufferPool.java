@@ -1,4 +1,4 @@
-package dev.gangway.connector.tls;
+package dev.gangway.connector.net;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -35,7 +35,7 @@ public final class DirectBufferPool {
     }
 
     /** Buffers waiting for reuse now. */
-    int pooled() {
+    public int pooled() {
         return free.size();
     }
 
