@@ -217,6 +217,14 @@ public class GangwayResourceAdapter implements ResourceAdapter {
             + "jboss.node.name")
     private String clusterNodeName = "";
 
+    @ConfigProperty(defaultValue = "5", description = "Cluster: seconds a connection to the node-to-node port has to "
+            + "authenticate and name its operation before it is dropped")
+    private Integer peerHandshakeTimeoutSeconds = 5;
+
+    @ConfigProperty(defaultValue = "10", description = "Cluster: seconds this node waits for a tunnel client to "
+            + "accept the channel of a stream another node opens through it")
+    private Integer peerOpenTimeoutSeconds = 10;
+
     /** Kept across starts, like the key authority: the web tier registers its cluster once per deployment. */
     private final TunnelClusterRegistration tunnelClusters = new TunnelClusterRegistration();
 
@@ -396,7 +404,8 @@ public class GangwayResourceAdapter implements ResourceAdapter {
                 ? System.getProperty("jboss.node.name", "") : clusterNodeName.trim();
         return new PeerSettings(node.isEmpty() ? "gangway" : node, unlessNone(clusterSecret), bindAddress,
                 unlessNone(peerAdvertiseAddress).trim(),
-                PeerSettings.DEFAULT_HANDSHAKE_TIMEOUT, PeerSettings.DEFAULT_OPEN_TIMEOUT);
+                Duration.ofSeconds(positive("peerHandshakeTimeoutSeconds", peerHandshakeTimeoutSeconds)),
+                Duration.ofSeconds(positive("peerOpenTimeoutSeconds", peerOpenTimeoutSeconds)));
     }
 
     /** WildFly refuses an empty property value, so the CLI writes "none" as a lone comma (as for trustedProxies). */
@@ -646,6 +655,10 @@ public class GangwayResourceAdapter implements ResourceAdapter {
     public void setClusterSecret(String v) { this.clusterSecret = v; }
     public String getClusterNodeName() { return clusterNodeName; }
     public void setClusterNodeName(String v) { this.clusterNodeName = v; }
+    public Integer getPeerHandshakeTimeoutSeconds() { return peerHandshakeTimeoutSeconds; }
+    public void setPeerHandshakeTimeoutSeconds(Integer v) { this.peerHandshakeTimeoutSeconds = v; }
+    public Integer getPeerOpenTimeoutSeconds() { return peerOpenTimeoutSeconds; }
+    public void setPeerOpenTimeoutSeconds(Integer v) { this.peerOpenTimeoutSeconds = v; }
 
     // The JCA spec asks a resource adapter JavaBean for equals/hashCode; one adapter instance exists per
     // deployment and its identity is what the container compares, so identity semantics are the honest ones.

@@ -161,6 +161,25 @@ class ResourceAdapterClusterTest {
         assertTrue(cluster.entries().isEmpty());
     }
 
+    @Test
+    void thePeerTimeoutsAreSettingsAndMustBePositive() {
+        GangwayResourceAdapter a = new GangwayResourceAdapter();
+        configure(a, "node-a", "s3cret");
+        InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
+        assertEquals(java.time.Duration.ofSeconds(5), a.peerSettings(any).handshakeTimeout());
+        assertEquals(java.time.Duration.ofSeconds(10), a.peerSettings(any).openTimeout());
+
+        a.setPeerHandshakeTimeoutSeconds(2);
+        a.setPeerOpenTimeoutSeconds(30);
+        assertEquals(java.time.Duration.ofSeconds(2), a.peerSettings(any).handshakeTimeout());
+        assertEquals(java.time.Duration.ofSeconds(30), a.peerSettings(any).openTimeout());
+
+        a.setPeerOpenTimeoutSeconds(0);
+        Exception refused = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                () -> a.peerSettings(any));
+        assertTrue(String.valueOf(refused.getMessage()).contains("peerOpenTimeoutSeconds"), refused.getMessage());
+    }
+
     private GangwayResourceAdapter adapter(String node, String secret) throws Exception {
         GangwayResourceAdapter adapter = new GangwayResourceAdapter();
         configure(adapter, node, secret);

@@ -17,9 +17,6 @@ import java.util.Objects;
 public record PeerSettings(String nodeName, String secret, InetSocketAddress bindAddress, String advertiseAddress,
                            Duration handshakeTimeout, Duration openTimeout) {
 
-    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
-    public static final Duration DEFAULT_OPEN_TIMEOUT = Duration.ofSeconds(10);
-
     public PeerSettings {
         Objects.requireNonNull(nodeName, "nodeName");
         Objects.requireNonNull(secret, "secret");
