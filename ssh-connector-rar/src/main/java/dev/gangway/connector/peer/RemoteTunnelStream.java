@@ -30,7 +30,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Between exchanges a pooled stream {@linkplain #watchWhileIdle() watches} its socket with a read of its own, so
  * that the holder ending it (its service closed the keep-alive connection, its node stopped or died) closes it here
  * at once instead of when the pool's idle remover gets to it. A caller's read that comes while the watch is
- * outstanding waits for it ({@link #waiting}), then goes on with whatever it brought.
+ * outstanding waits for it ({@link #waiting}), then goes on with whatever it brought. Once the next exchange has
+ * written to the stream ({@link #claimed}), bytes the watch brings are that exchange's answer, which may well come
+ * before the caller gets round to reading: they are kept for its read.
  */
 final class RemoteTunnelStream implements TunnelStream {
 
@@ -60,6 +62,8 @@ final class RemoteTunnelStream implements TunnelStream {
     private boolean watching;
     /** The caller's read that came while the idle watch was outstanding; null when none. */
     private PendingRead waiting;
+    /** Set by the first write after {@link #watchWhileIdle}: from then on the stream is in use again. */
+    private volatile boolean claimed;
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean halfClosed = new AtomicBoolean();
@@ -114,6 +118,7 @@ final class RemoteTunnelStream implements TunnelStream {
         }
         synchronized (watch) {
             watching = true;
+            claimed = false;
         }
         in.clear();
         try {
@@ -138,21 +143,26 @@ final class RemoteTunnelStream implements TunnelStream {
 
     /**
      * The idle watch's read came back: with the end of the socket or a failure ({@code failure}), or with bytes. A
-     * caller's read that came meanwhile goes on with them (or fails as it would have); with no caller waiting, the
-     * stream is closed, since an idle stream that ends or speaks unasked cannot carry another exchange.
+     * caller's read that came meanwhile goes on with them (or fails as it would have). With no caller waiting, bytes
+     * after a write are kept for the caller's read; otherwise the stream is closed, since an idle stream that ends or
+     * speaks unasked cannot carry another exchange.
      */
     private void watchEnded(Throwable failure) {
         PendingRead caller;
+        boolean keep;
         synchronized (watch) {
             watching = false;
             caller = waiting;
             waiting = null;
+            keep = caller == null && failure == null && claimed;
             if (caller == null) {
                 reading.set(false);
             }
         }
         if (caller == null) {
-            close();
+            if (!keep) {
+                close();
+            }
         } else if (failure != null) {
             fail(caller.callback(), failure instanceof EOFException
                     ? new EOFException("the stream broke at the node holding the tunnel before the service ended its "
@@ -269,6 +279,8 @@ final class RemoteTunnelStream implements TunnelStream {
             callback.failed(new IllegalStateException("a write is already outstanding on this tunnel stream"));
             return;
         }
+        // Before the bytes go: their answer may come back on the idle watch's read, and must then be kept.
+        claimed = true;
         if (outputShut) {
             writing.set(false);
             callback.failed(new IOException("output of this tunnel stream was shut down"));
