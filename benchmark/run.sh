@@ -145,7 +145,7 @@ install_tools() {
 # A route that is fast because it mangles or truncates bodies is not fast: compare the big file byte for byte once.
 check_body() {
     local url=$1 what=$2 host=${3:-}
-    local args=(-s -k --max-time 60 -o "$WORK/check.bin")
+    local args=(-sS -k --max-time 60 -o "$WORK/check.bin")
     [[ -n $host ]] && args+=(-H "Host: $host")
     curl "${args[@]}" "$url/big.bin" || die "$what: fetching big.bin failed"
     cmp -s "$WORK/check.bin" "$WORK/www/big.bin" || die "$what returned a different big.bin than the backend serves"

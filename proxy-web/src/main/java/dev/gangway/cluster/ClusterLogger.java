@@ -27,7 +27,7 @@ public interface ClusterLogger extends BasicLogger {
     void nodeNameMismatch(String clusterName, String jbossNodeName);
 
     @LogMessage(level = Logger.Level.INFO)
-    @Message(id = 3402, value = "Cluster view changed%s: members %s; removing %d tunnel entries of departed nodes")
+    @Message(id = 3402, value = "Cluster view changed%s: members %s; removing %d entries (tunnels and peer addresses) of departed nodes")
     void viewChanged(String merge, Collection<String> members, int departedEntries);
 
     @LogMessage(level = Logger.Level.WARN)
