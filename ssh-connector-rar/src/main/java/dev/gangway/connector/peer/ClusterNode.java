@@ -78,7 +78,11 @@ public final class ClusterNode implements ClusterPeers, PeerService, ClusterView
     /** Releases this node's entries, unlinks the registry and closes the peer port. Idempotent. */
     public void stop() {
         directory.removeViewListener(this);
-        directory.withdrawPeerAddress();
+        try {
+            directory.withdrawPeerAddress();
+        } catch (RuntimeException e) {
+            // The cache is stopping too: the view change of this node's departure removes the address.
+        }
         if (registry.clearCluster(directory)) {
             PeerLogger.LOG.clusterCleared();
         }
@@ -147,12 +151,26 @@ public final class ClusterNode implements ClusterPeers, PeerService, ClusterView
         return new RemoteTunnel(entry, directory, port, registry.statistics().newTunnel(), remoteStreams);
     }
 
+    /**
+     * Best effort: a node whose address is not filed still serves and is served (its tunnel entries name it); only a
+     * revocation elsewhere would miss its tunnel-less connections, so a failure is a WARN, never a failed join.
+     */
     private void publishPeerAddress() {
-        directory.publishPeerAddress(port.advertisedAddress()).whenComplete((written, failure) -> {
-            if (failure != null) {
-                PeerLogger.LOG.cannotPublishAddress(port.advertisedAddress(), String.valueOf(failure.getMessage()));
-            }
-        });
+        String address;
+        try {
+            address = port.advertisedAddress();
+        } catch (IllegalStateException stopped) {
+            return; // a view change that raced this node's stop
+        }
+        try {
+            directory.publishPeerAddress(address).whenComplete((written, failure) -> {
+                if (failure != null) {
+                    PeerLogger.LOG.cannotPublishAddress(address, String.valueOf(failure.getMessage()));
+                }
+            });
+        } catch (RuntimeException e) {
+            PeerLogger.LOG.cannotPublishAddress(address, String.valueOf(e.getMessage()));
+        }
     }
 
     /**

@@ -31,10 +31,12 @@ public interface TunnelStream {
     void close();
 
     /**
-     * The stream goes back to the pool between exchanges, with no read outstanding: from now until the next
-     * {@link #read}, an end or failure from the other side must close it (so {@link #onClose} listeners run and the
-     * pool stops counting and offering it), and so must bytes arriving unasked (a keep-alive connection that speaks
-     * while idle cannot be reused). An SSH channel needs nothing for this: MINA tells of its close without a read.
+     * The stream goes back to the pool between exchanges, with no read outstanding: from now until the next exchange
+     * starts (its first {@link #write} or {@link #read}), an end or failure from the other side must close it (so
+     * {@link #onClose} listeners run and the pool stops counting and offering it), and so must bytes arriving unasked
+     * (a keep-alive connection that speaks while idle cannot be reused). Bytes that come after the next exchange's
+     * first write are its answer and wait for its read. An SSH channel needs nothing for this: MINA tells of its close
+     * without a read.
      */
     default void watchWhileIdle() {
     }
