@@ -361,7 +361,9 @@ class ClusterPeerTest {
             // tunnel at any moment, so a revocation made on node a must reach it.
             org.apache.sshd.client.session.ClientSession onB = TestSsh.login(client, b.server.port(), "env1", key);
             assertTrue(cluster.entries().isEmpty());
-            assertEquals(b.member.peerAddress(), cluster.peerAddressesForTest().get("node-b"));
+            // Filing is asynchronous, as the cache's writes are.
+            await(() -> b.member.peerAddress().equals(cluster.peerAddressesForTest().get("node-b")),
+                    "node b's address filed: " + cluster.peerAddressesForTest());
 
             int closed = a.member.disconnectKeyEverywhere(KeyFingerprints.fingerprint(key.getPublic()),
                     "key revoked by a test");
@@ -377,8 +379,11 @@ class ClusterPeerTest {
     void aNodesPeerAddressIsFiledWhileItIsAMember() throws Exception {
         TestNode a = node("node-a", cluster, SECRET);
         TestNode b = node("node-b", cluster, SECRET);
-        assertEquals(java.util.Map.of("node-a", a.member.peerAddress(), "node-b", b.member.peerAddress()),
-                cluster.peerAddressesForTest());
+        java.util.Map<String, String> both = java.util.Map.of("node-a", a.member.peerAddress(), "node-b",
+                b.member.peerAddress());
+        // Filing is asynchronous, as the cache's writes are.
+        await(() -> both.equals(cluster.peerAddressesForTest()), "both addresses filed: "
+                + cluster.peerAddressesForTest());
 
         b.member.stop();
         assertEquals(java.util.Map.of("node-a", a.member.peerAddress()), cluster.peerAddressesForTest(),
